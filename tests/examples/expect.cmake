@@ -1,0 +1,23 @@
+# Runs one command and checks its exit status and output.
+#   -DCMD="prog|arg|..."  -DRC=<expected exit status>  [-DSTDIN=file]
+#   [-DOUT=<regex stdout must match>] [-DNOT_OUT=<regex stdout must not match>] [-DERR=<regex stderr must match>]
+cmake_minimum_required(VERSION 3.21)
+string(REPLACE "|" ";" CMD "${CMD}")
+set(input)
+if(DEFINED STDIN)
+  set(input INPUT_FILE ${STDIN})
+endif()
+execute_process(COMMAND ${CMD} ${input} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE ";" " " shown "${CMD}")
+if(NOT rc STREQUAL RC)
+  message(FATAL_ERROR "${shown}: exit status ${rc}, expected ${RC}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED OUT AND NOT out MATCHES "${OUT}")
+  message(FATAL_ERROR "${shown}: stdout does not match '${OUT}':\n${out}")
+endif()
+if(DEFINED NOT_OUT AND out MATCHES "${NOT_OUT}")
+  message(FATAL_ERROR "${shown}: stdout matches '${NOT_OUT}' but must not:\n${out}")
+endif()
+if(DEFINED ERR AND NOT err MATCHES "${ERR}")
+  message(FATAL_ERROR "${shown}: stderr does not match '${ERR}':\n${err}")
+endif()

@@ -1,0 +1,87 @@
+// Compiled by tools/check-freestanding.sh as kernel code would be (-ffreestanding -nostdlib
+// -fno-exceptions -fno-rtti -O2): each extern "C" function forces real code for one part of
+// the record layer, so "no undefined symbols" says something about the generated code, not
+// only about headers that declare inline functions nobody calls.
+#include <smmuv3/smmuv3.hpp>
+
+namespace {
+
+// Encodes a decoded record back to bytes: 0, or -2 when a field did not fit.
+template <class Record>
+int reencode(const Record& r, unsigned char* out) {
+  const auto e = smmuv3::encode(r);
+  if (!e.ok()) return -2;
+  smmuv3::store_le(e.words, out);
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+int vsmmu_fs_command(const unsigned char* in, unsigned char* out) {
+  const auto w = smmuv3::load_le<2>(in);
+  if (smmuv3::any(smmuv3::command_res0_bits(w))) return -3;
+  return smmuv3::visit_command(w, [&](const auto& cmd) -> int {
+    using T = std::remove_cvref_t<decltype(cmd)>;
+    if constexpr (std::is_same_v<T, smmuv3::CmdUnknown>) {
+      return -1;
+    } else {
+      const int rc = reencode(cmd, out);
+      return rc != 0 ? rc : static_cast<int>(smmuv3::command_opcode(w));
+    }
+  });
+}
+
+int vsmmu_fs_event(const unsigned char* in, unsigned char* out) {
+  const auto w = smmuv3::load_le<4>(in);
+  return smmuv3::visit_event(w, [&](const auto& evt) -> int {
+    using T = std::remove_cvref_t<decltype(evt)>;
+    if constexpr (std::is_same_v<T, smmuv3::EvtUnknown>) {
+      return -1;
+    } else {
+      const int rc = reencode(evt, out);
+      return rc != 0 ? rc : static_cast<int>(smmuv3::event_type(w));
+    }
+  });
+}
+
+int vsmmu_fs_ste(const unsigned char* in, unsigned char* out) {
+  const auto w = smmuv3::load_le<8>(in);
+  if (smmuv3::any(smmuv3::ste_res0_bits(w))) return -3;
+  const smmuv3::Ste ste = smmuv3::decode_ste(w);
+  if (!smmuv3::ste_config_is_valid(ste.config)) return -1;
+  return reencode(ste, out);
+}
+
+int vsmmu_fs_cd(const unsigned char* in, unsigned char* out) {
+  const auto w = smmuv3::load_le<8>(in);
+  if (smmuv3::any(smmuv3::cd_res0_bits(w))) return -3;
+  return reencode(smmuv3::decode_cd(w), out);
+}
+
+int vsmmu_fs_l1std(const unsigned char* in, unsigned char* out) {
+  const auto d = smmuv3::decode_l1std(smmuv3::load_le<1>(in));
+  return reencode(d, out);
+}
+
+unsigned long long vsmmu_fs_cr0_roundtrip(unsigned long long value) {
+  const auto e = smmuv3::reg::encode(smmuv3::reg::decode_cr0(smmuv3::Words<1>{{value}}));
+  return e.ok() ? e.words[0] : ~0ull;
+}
+
+int vsmmu_fs_register_width(unsigned long long offset) {
+  const auto at = smmuv3::reg::find_register(offset);
+  return at.info != nullptr ? static_cast<int>(at.info->width) : -1;
+}
+
+// Entries a consumer may read between CONS and PROD, and the next CONS after taking them all.
+unsigned vsmmu_fs_queue(unsigned prod_reg, unsigned cons_reg, unsigned log2size) {
+  const auto prod = smmuv3::queue_pointer(prod_reg, log2size);
+  const auto cons = smmuv3::queue_pointer(cons_reg, log2size);
+  const auto used = smmuv3::queue_used(prod, cons, log2size);
+  const auto next = smmuv3::queue_advance(cons, used, log2size);
+  return used ^ smmuv3::with_queue_pointer(cons_reg, next, log2size);
+}
+
+}  // extern "C"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Proves the headers under include/ need no C++ runtime: every public header, plus a
+# translation unit that really instantiates the encoders, decoders and visitors
+# (tests/freestanding/exercise.cpp), is compiled as kernel code would be, and the objects
+# must have no undefined symbols at all (no libstdc++, no libc, no exception or RTTI support).
+#
+# usage: tools/check-freestanding.sh [CXX]     CXX defaults to aarch64-linux-gnu-g++
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cxx=${1:-aarch64-linux-gnu-g++}
+case "$cxx" in
+  *-g++) nm=${cxx%g++}nm ;;        # aarch64-linux-gnu-g++ -> aarch64-linux-gnu-nm
+  *) nm=nm ;;
+esac
+command -v "$cxx" >/dev/null || { echo "check-freestanding: $cxx not found (tools/install-deps.sh installs it)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One translation unit that includes every public header, so a new header is covered
+# without anyone remembering to add it.
+(cd "$root/include" && find . -name '*.hpp' -o -name '*.h' | sort | sed 's|^\./|#include <|; s|$|>|') > "$work/all_headers.cpp"
+
+flags=(-std=c++20 -ffreestanding -fno-exceptions -fno-rtti -nostdlib -O2
+       -Wall -Wextra -Wpedantic -Werror -I "$root/include")
+"$cxx" "${flags[@]}" -c "$work/all_headers.cpp" -o "$work/all_headers.o"
+"$cxx" "${flags[@]}" -c "$root/tests/freestanding/exercise.cpp" -o "$work/exercise.o"
+
+undefined=$("$nm" -u "$work/all_headers.o" "$work/exercise.o" | grep -v -e '^$' -e ':$' || true)
+if [ -n "$undefined" ]; then
+  echo "check-freestanding: undefined symbols (the headers need a runtime):" >&2
+  echo "$undefined" >&2
+  exit 1
+fi
+# The exercise must have produced real code, or the check above proves nothing.
+defined=$("$nm" --defined-only "$work/exercise.o" | grep -c ' T vsmmu_fs_' || true)
+if [ "$defined" -lt 4 ]; then
+  echo "check-freestanding: exercise.o defines only $defined vsmmu_fs_* functions" >&2
+  exit 1
+fi
+echo "check-freestanding: $cxx: $(wc -l < "$work/all_headers.cpp") headers, $defined exercised functions, no undefined symbols"
