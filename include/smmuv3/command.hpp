@@ -29,8 +29,7 @@ namespace smmuv3 {
 /// command is rejected on its opcode (CERROR_ILL, §4.1.3) before any field is looked at, which
 /// is the caller's job (`is_known_opcode`). Bits that are RES0 only in some configurations
 /// (VMID[15:8] without VMID16, SCALE[25] without DS, NS on the Non-secure queue, ...) are not
-/// included: they depend on SMMU_IDR* values. CMD_DPTI_PA reports nothing (its layout is not
-/// known, see command/dpti.hpp).
+/// included: they depend on SMMU_IDR* values.
 constexpr Words<2> command_res0_bits(const Words<2>& w) noexcept {
   Words<2> res0{};
   switch (command_opcode(w)) {

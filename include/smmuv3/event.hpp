@@ -4,9 +4,15 @@
 // event number, and the exact RES0 set of every layout.
 //
 // Where the bit positions come from:
-//  - IHI 0070 G.b §7.3.2-§7.3.21 (event numbers, field lists, and the legible parts of the
-//    record figures), §3.25.3 (GPCF "is a new field at bit 80" of F_STE_FETCH, F_CD_FETCH,
-//    F_VMS_FETCH and F_WALK_EABT).
+//  - IHI 0070 G.b §7.3.2-§7.3.21 (event numbers, field lists, record figures), §3.25.3 (GPCF
+//    "is a new field at bit 80" of F_STE_FETCH, F_CD_FETCH, F_VMS_FETCH and F_WALK_EABT).
+//    The record figures are drawings in the PDF. Three text copies of G.b were read: the
+//    GitHub repository jpgreninger/smmu keeps two independent extractions of the PDF
+//    (IHI0070G_b-System_Memory_Management_Unit_Architecture_Specification.md): a PDF-text
+//    version (commit 9254d9b) that gives every figure as "FieldName Hi Lo" runs, and a Mathpix
+//    version (commit 3c36f9d) that gives some figures as tables and the rest as images;
+//    wuyongzheng/arm-md-specs smmu/smmu-7.3.md gives some figures as tables. A figure seen in
+//    only the PDF-text version is cited below as "[G.b figure, single copy]".
 //  - Linux drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h: EVTQ_0_ID [7:0], EVTQ_0_SSV bit 11,
 //    EVTQ_0_SSID [31:12], EVTQ_0_SID [63:32], EVTQ_1_STAG word1[15:0], EVTQ_1_STALL word1 bit 31,
 //    EVTQ_1_PnU/InD/RnW word1 bits 33/34/35, EVTQ_1_S2 word1 bit 39, EVTQ_1_CLASS word1[41:40],
@@ -98,9 +104,15 @@ using StreamId = Bits<63, 32>;
 // Word 1.
 using Stag = Bits<79, 64>;     // Linux EVTQ_1_STAG; only in events with a Stall field
 using Reason = Bits<79, 64>;   // IMPLEMENTATION DEFINED cause (F_UUT §7.3.2, fetch events)
+using AtsSpan = Bits<67, 64>;  // F_BAD_ATS_TREQ §7.3.6 figure "Span 67 64"
 using Gpcf = Bit<80>;          // §3.25.3: "a new field at bit 80 named GPCF"
 using CfgConflictReason = Bits<95, 64>;  // F_CFG_CONFLICT §7.3.18 figure: Reason fills [95:64]
-using TlbConflictReason = Bits<95, 64>;  // F_TLB_CONFLICT, see EvtFTlbConflict
+using TlbConflictReason = Bits<95, 64>;  // F_TLB_CONFLICT §7.3.17 figure "Reason 95 64"
+// F_BAD_ATS_TREQ §7.3.6 figure: "R 95, W 94, X 93, P 92", RES0 [91:68].
+using AtsP = Bit<92>;
+using AtsX = Bit<93>;
+using AtsW = Bit<94>;
+using AtsR = Bit<95>;
 using Stall = Bit<95>;         // Linux EVTQ_1_STALL
 using PnU = Bit<97>;           // Linux EVTQ_1_PnU
 using InD = Bit<98>;           // Linux EVTQ_1_InD
@@ -108,7 +120,13 @@ using RnW = Bit<99>;           // Linux EVTQ_1_RnW; F_UUT/F_TRANSL_FORBIDDEN fig
 using Nsipa = Bit<102>;        // gem5 SMMUEvent dw1 nsipa = Bitfield<38>; Linux/QEMU silent
 using S2 = Bit<103>;           // Linux EVTQ_1_S2
 using Class = Bits<105, 104>;  // Linux EVTQ_1_CLASS
-using TtRnW = Bit<108>;        // Linux EVTQ_1_TT_READ (F_PERMISSION only)
+// F_PERMISSION only (§7.3.16), see EvtFPermission for how 106, 107 and 109 were assigned.
+using DirtyBit = Bit<106>;
+using AssuredOnly = Bit<107>;
+using TtRnW = Bit<108>;        // Linux EVTQ_1_TT_READ
+using Overlay = Bit<109>;
+// F_TRANSLATION, F_ADDR_SIZE, F_ACCESS, F_PERMISSION figures: "IMPL_DEF 127 112".
+using TranslationImplDef = Bits<127, 112>;
 using Span = Bits<115, 108>;   // E_PAGE_REQUEST §7.3.19 figure "Span 115 108"
 // E_PAGE_REQUEST §7.3.19 access flags (figure: pR 103, pW 102, pX 101, uR 99, uW 98, uX 97).
 using UX = Bit<97>;
@@ -185,7 +203,8 @@ struct EvtCBadStreamid {
 
 /// §7.3.4 F_STE_FETCH: external abort (or out-of-range address) fetching an STE. Figure:
 /// Reason [79:64], GPCF 80, [95:81] RES0, [194:192] RES0, FetchAddr[55:3] at [247:195],
-/// [255:248] RES0. QEMU places the address with EVT_SET_ADDR2 (words 6-7), which agrees.
+/// [255:248] RES0 (the PDF-text, Mathpix and arm-md-specs copies of the figure agree). QEMU
+/// places the address with EVT_SET_ADDR2 (words 6-7), which agrees.
 struct EvtFSteFetch {
   static constexpr EventType kType = EventType::f_ste_fetch;
   static constexpr const char* kName = "F_STE_FETCH";
@@ -225,24 +244,26 @@ struct EvtCBadSte {
   }
 };
 
-/// §7.3.6 F_BAD_ATS_TREQ: ATS Translation Request disallowed. The requested permissions are
-/// reported before the STE.INSTCFG/PRIVCFG overrides, in the RnW/InD/PnU positions (Write ==
-/// !NW; R is always 1 in a PCIe request), with Span = number of STUs requested and the
-/// request's page address as InputAddr[63:12].
-/// The G.b figure for this event is an image in the only mirror available, and Linux/QEMU never
-/// build or parse it (QEMU: "not supported yet"); the positions used are those of the same
-/// fields in E_PAGE_REQUEST (§7.3.19: Span [115:108], InputAddr[63:12] at [191:140]) and the
-/// common RnW/InD/PnU bits. They are the least certain positions in this header.
+/// §7.3.6 F_BAD_ATS_TREQ: ATS Translation Request disallowed. R/W/X/P are the Read, Write,
+/// Execute and Privilege permissions the ATS Translation Request asked for, before the
+/// STE.INSTCFG/PRIVCFG overrides (W == !NW; R is always 1 in a PCIe request); Span is the
+/// number of STUs requested; InputAddr[63:12] is the request's page address.
+/// Figure: Span [67:64], RES0 [91:68], P 92, X 93, W 94, R 95, [127:96] RES0, [139:128] RES0,
+/// InputAddr[63:12] at [191:140], [255:192] RES0. Both text extractions of G.b in
+/// jpgreninger/smmu agree (the PDF-text version gives the whole figure; the Mathpix version
+/// renders rows [159:128] and [95:64] as tables). Linux and QEMU never build or parse this
+/// event (QEMU: "not supported yet").
 struct EvtFBadAtsTreq {
   static constexpr EventType kType = EventType::f_bad_ats_treq;
   static constexpr const char* kName = "F_BAD_ATS_TREQ";
   bool ssv = false;
   std::uint32_t substream_id = 0;
   std::uint32_t stream_id = 0;
-  bool pnu = false;
-  bool ind = false;
-  bool rnw = false;
   std::uint8_t span = 0;
+  bool p = false;
+  bool x = false;
+  bool w = false;
+  bool r = false;
   std::uint64_t input_addr = 0;
   friend constexpr bool operator==(const EvtFBadAtsTreq&, const EvtFBadAtsTreq&) = default;
 
@@ -251,10 +272,11 @@ struct EvtFBadAtsTreq {
     v(event::Ssv{}, "SSV", s.ssv);
     v(event::SubstreamId{}, "SubstreamID", s.substream_id);
     v(event::StreamId{}, "StreamID", s.stream_id);
-    v(event::PnU{}, "PnU", s.pnu);
-    v(event::InD{}, "InD", s.ind);
-    v(event::RnW{}, "RnW", s.rnw);
-    v(event::Span{}, "Span", s.span);
+    v(event::AtsSpan{}, "Span", s.span);
+    v(event::AtsP{}, "P", s.p);
+    v(event::AtsX{}, "X", s.x);
+    v(event::AtsW{}, "W", s.w);
+    v(event::AtsR{}, "R", s.r);
     v(event::PageInputAddr{}, "InputAddr", s.input_addr);
   }
 };
@@ -309,9 +331,10 @@ struct EvtCBadSubstreamid {
   }
 };
 
-/// §7.3.10 F_CD_FETCH: same layout as F_STE_FETCH (Reason, GPCF at bit 80 per §3.25.3,
-/// FetchAddr[55:3]). QEMU disagrees: it stores the CD address with EVT_SET_ADDR, i.e. in the
-/// InputAddr words 4-5, while the spec's FetchAddr lies in word 3 as for F_STE_FETCH.
+/// §7.3.10 F_CD_FETCH: same layout as F_STE_FETCH. Figure [G.b figure, single copy]: Reason
+/// [79:64], GPCF 80 (also §3.25.3), [95:81] RES0, [194:192] RES0, FetchAddr[55:3] at
+/// [247:195], [255:248] RES0. QEMU disagrees: it stores the CD address with EVT_SET_ADDR, i.e.
+/// in the InputAddr words 4-5, while the spec's FetchAddr lies in word 3 as for F_STE_FETCH.
 struct EvtFCdFetch {
   static constexpr EventType kType = EventType::f_cd_fetch;
   static constexpr const char* kName = "F_CD_FETCH";
@@ -352,9 +375,13 @@ struct EvtCBadCd {
 };
 
 /// §7.3.12 F_WALK_EABT: external abort fetching/updating a translation table descriptor.
-/// Fields per the event text: Reason, GPCF (bit 80, §3.25.3), PnU/InD/RnW (post-override),
-/// S2, CLASS, InputAddr and the descriptor FetchAddr. This event has no Stall/STAG (§7.3.21
-/// lists only four stalling events); QEMU nonetheless fills STAG/Stall for it (its FullInfo).
+/// Figure [G.b figure, single copy]: Reason [79:64], GPCF 80 (also §3.25.3), [95:81] RES0,
+/// 96 RES0, PnU 97, InD 98, RnW 99 (post-override), [101:100] RES0, NSIPA 102, S2 103, CLASS
+/// [105:104], [127:106] RES0, InputAddr [191:128], FetchAddr[55:3] at [247:195]. NSIPA is not
+/// named in the event text but is in the figure (§7.3 requires it in events whose InputAddr
+/// can be an IPA of a Secure stream, as here with stage 2-only translation).
+/// This event has no Stall/STAG (§7.3.21 lists only four stalling events); QEMU nonetheless
+/// fills STAG/Stall for it (its FullInfo).
 struct EvtFWalkEabt {
   static constexpr EventType kType = EventType::f_walk_eabt;
   static constexpr const char* kName = "F_WALK_EABT";
@@ -366,6 +393,7 @@ struct EvtFWalkEabt {
   bool pnu = false;
   bool ind = false;
   bool rnw = false;
+  bool nsipa = false;
   bool s2 = false;
   EventClass class_ = EventClass::cd;
   std::uint64_t input_addr = 0;
@@ -382,6 +410,7 @@ struct EvtFWalkEabt {
     v(event::PnU{}, "PnU", s.pnu);
     v(event::InD{}, "InD", s.ind);
     v(event::RnW{}, "RnW", s.rnw);
+    v(event::Nsipa{}, "NSIPA", s.nsipa);
     v(event::S2{}, "S2", s.s2);
     v(event::Class{}, "CLASS", s.class_);
     v(event::InputAddr{}, "InputAddr", s.input_addr);
@@ -390,8 +419,8 @@ struct EvtFWalkEabt {
 };
 
 namespace event::detail {
-/// The field list shared by F_TRANSLATION, F_ADDR_SIZE and F_ACCESS (§7.3.13-§7.3.15 refer to
-/// F_TRANSLATION for CLASS, IPA and S2) and extended by F_PERMISSION.
+/// The word 0-1 fields up to CLASS shared by F_TRANSLATION, F_ADDR_SIZE, F_ACCESS and
+/// F_PERMISSION (§7.3.14-§7.3.16 refer to F_TRANSLATION for CLASS, IPA and S2).
 template <class Self, class V>
 constexpr void translation_fault_fields(Self& s, V& v) {
   v(event::Ssv{}, "SSV", s.ssv);
@@ -410,6 +439,11 @@ constexpr void translation_fault_fields(Self& s, V& v) {
 
 /// §7.3.13 F_TRANSLATION. A stalling fault: Stall/STAG (§3.12.2), RnW/InD/PnU (post-override),
 /// NSIPA (Secure queue, S2 == 1 only), S2, CLASS, InputAddr and IPA (valid when S2 == 1).
+/// Figure [G.b figure, single copy], the same for F_ADDR_SIZE and F_ACCESS: STAG [79:64],
+/// [94:80] RES0, Stall 95, 96 RES0, PnU 97, InD 98, RnW 99, [101:100] RES0, NSIPA 102, S2 103,
+/// CLASS [105:104], [111:106] RES0, IMPL_DEF [127:112], InputAddr [191:128], [203:192] RES0,
+/// IPA[55:12] at [247:204], [255:248] RES0. IMPL_DEF is IMPLEMENTATION DEFINED, not RES0;
+/// Linux and QEMU neither read nor write it.
 struct EvtFTranslation {
   static constexpr EventType kType = EventType::f_translation;
   static constexpr const char* kName = "F_TRANSLATION";
@@ -424,6 +458,7 @@ struct EvtFTranslation {
   bool nsipa = false;
   bool s2 = false;
   EventClass class_ = EventClass::cd;
+  std::uint16_t impl_def = 0;
   std::uint64_t input_addr = 0;
   std::uint64_t ipa = 0;
   friend constexpr bool operator==(const EvtFTranslation&, const EvtFTranslation&) = default;
@@ -431,6 +466,7 @@ struct EvtFTranslation {
   template <class Self, class V>
   static constexpr void fields(Self& s, V&& v) {
     event::detail::translation_fault_fields(s, v);
+    v(event::TranslationImplDef{}, "IMPL_DEF", s.impl_def);
     v(event::InputAddr{}, "InputAddr", s.input_addr);
     v(event::Ipa{}, "IPA", s.ipa);
   }
@@ -451,6 +487,7 @@ struct EvtFAddrSize {
   bool nsipa = false;
   bool s2 = false;
   EventClass class_ = EventClass::cd;
+  std::uint16_t impl_def = 0;
   std::uint64_t input_addr = 0;
   std::uint64_t ipa = 0;
   friend constexpr bool operator==(const EvtFAddrSize&, const EvtFAddrSize&) = default;
@@ -458,6 +495,7 @@ struct EvtFAddrSize {
   template <class Self, class V>
   static constexpr void fields(Self& s, V&& v) {
     event::detail::translation_fault_fields(s, v);
+    v(event::TranslationImplDef{}, "IMPL_DEF", s.impl_def);
     v(event::InputAddr{}, "InputAddr", s.input_addr);
     v(event::Ipa{}, "IPA", s.ipa);
   }
@@ -478,6 +516,7 @@ struct EvtFAccess {
   bool nsipa = false;
   bool s2 = false;
   EventClass class_ = EventClass::cd;
+  std::uint16_t impl_def = 0;
   std::uint64_t input_addr = 0;
   std::uint64_t ipa = 0;
   friend constexpr bool operator==(const EvtFAccess&, const EvtFAccess&) = default;
@@ -485,15 +524,26 @@ struct EvtFAccess {
   template <class Self, class V>
   static constexpr void fields(Self& s, V&& v) {
     event::detail::translation_fault_fields(s, v);
+    v(event::TranslationImplDef{}, "IMPL_DEF", s.impl_def);
     v(event::InputAddr{}, "InputAddr", s.input_addr);
     v(event::Ipa{}, "IPA", s.ipa);
   }
 };
 
-/// §7.3.16 F_PERMISSION: the F_TRANSLATION layout plus TTRnW (bit 108, Linux EVTQ_1_TT_READ),
-/// valid when CLASS == TT. G.b also defines Overlay (S2PO), AssuredOnly (S2PI) and DirtyBit
-/// (S1PI/S2PI) flags for this event; their bit positions are only in the record figure, which
-/// no available source reproduces, so they are not modelled and their bits count as RES0 here.
+/// §7.3.16 F_PERMISSION: the F_TRANSLATION layout (IMPL_DEF included) plus four flags in
+/// [109:106]; bits [111:110] are RES0.
+///  - TTRnW, bit 108 (Linux EVTQ_1_TT_READ), valid when CLASS == TT.
+///  - Overlay (SMMU_IDR3.S2PO: a stage 2 Overlay permission refused the access), AssuredOnly
+///    (SMMU_IDR3.S2PI: only the AssuredOnly check failed) and DirtyBit (S1PI/S2PI: the fault
+///    would have been a dirty-state update). [G.b figure, single copy] The figure text gives
+///    bits 109, 108, 107, 106 as single-bit fields and names them, out of bit order, "Overlay
+///    TTRnW ... DirtyBit AssuredOnly". That extraction lists the names of a run of adjacent
+///    single-bit fields as a left group in descending bit order followed by a right group in
+///    ascending order; in the same copy's STE figure this rule yields S2FWB 89, S2HWU59..60
+///    72..73, S2AA64..S2HD 179..183, S2NSW 192, S2NSA 193, S2SW 384, S2SA 385, each of which
+///    Linux, QEMU, FreeBSD or Hafnium confirms, and here it yields TTRnW 108, which Linux
+///    confirms. Hence Overlay 109, AssuredOnly 107, DirtyBit 106. No other source gives these
+///    three; the Mathpix and arm-md-specs copies have this figure as an image.
 struct EvtFPermission {
   static constexpr EventType kType = EventType::f_permission;
   static constexpr const char* kName = "F_PERMISSION";
@@ -508,7 +558,11 @@ struct EvtFPermission {
   bool nsipa = false;
   bool s2 = false;
   EventClass class_ = EventClass::cd;
+  bool dirty_bit = false;
+  bool assured_only = false;
   bool tt_rnw = false;
+  bool overlay = false;
+  std::uint16_t impl_def = 0;
   std::uint64_t input_addr = 0;
   std::uint64_t ipa = 0;
   friend constexpr bool operator==(const EvtFPermission&, const EvtFPermission&) = default;
@@ -516,18 +570,21 @@ struct EvtFPermission {
   template <class Self, class V>
   static constexpr void fields(Self& s, V&& v) {
     event::detail::translation_fault_fields(s, v);
+    v(event::DirtyBit{}, "DirtyBit", s.dirty_bit);
+    v(event::AssuredOnly{}, "AssuredOnly", s.assured_only);
     v(event::TtRnW{}, "TTRnW", s.tt_rnw);
+    v(event::Overlay{}, "Overlay", s.overlay);
+    v(event::TranslationImplDef{}, "IMPL_DEF", s.impl_def);
     v(event::InputAddr{}, "InputAddr", s.input_addr);
     v(event::Ipa{}, "IPA", s.ipa);
   }
 };
 
-/// §7.3.17 F_TLB_CONFLICT: fields per the event text: RnW/InD/PnU, S2, an IMPLEMENTATION
-/// DEFINED Reason, InputAddr and IPA (valid when S2 == 1; the figure shows it ending at bit 247).
-/// NSIPA is included because §7.3 requires it in every event recording an IPA. Only the IPA
-/// end of the figure is legible; Reason is taken to fill [95:64] as in F_CFG_CONFLICT, the other
-/// conflict event (a narrower architected Reason would leave the upper bits RES0, so a wider
-/// field never rejects a real record). Linux/QEMU are silent (QEMU: "not implemented").
+/// §7.3.17 F_TLB_CONFLICT: RnW/InD/PnU, S2, an IMPLEMENTATION DEFINED Reason, InputAddr and
+/// IPA (valid when S2 == 1). Figure [G.b figure, single copy]: Reason [95:64], 96 RES0, PnU
+/// 97, InD 98, RnW 99, [101:100] RES0, NSIPA 102, S2 103, [127:104] RES0 (no CLASS),
+/// InputAddr [191:128], [203:192] RES0, IPA[55:12] at [247:204], [255:248] RES0. Linux/QEMU
+/// are silent (QEMU: "not implemented").
 struct EvtFTlbConflict {
   static constexpr EventType kType = EventType::f_tlb_conflict;
   static constexpr const char* kName = "F_TLB_CONFLICT";

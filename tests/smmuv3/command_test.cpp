@@ -121,7 +121,7 @@ const std::map<std::string, std::vector<std::string>>& expected_field_names() {
        {"NUM", "SCALE", "VMID", "Leaf", "NS", "TTL128", "TTL", "TG", "Address"}},
       {"CMD_TLBI_SNH_ALL", {}},
       {"CMD_DPTI_ALL", {}},
-      {"CMD_DPTI_PA", {"Bits[63:8]", "Bits[127:64]"}},
+      {"CMD_DPTI_PA", {"Leaf", "SIZE", "Address"}},
   };
   return names;
 }
@@ -377,12 +377,26 @@ TEST(CommandGolden, FaultResponseAndSync) {
   expect_golden(CmdSync{}, 0x46, 0);
 }
 
-// §4.6: CMD_DPTI_ALL is the opcode alone (Arm RME ACS smmu_cmdq_build_cmd); CMD_DPTI_PA keeps
-// its operand bits verbatim.
+// §4.6: CMD_DPTI_ALL is the opcode alone (G.b figure; Arm RME ACS smmu_cmdq_build_cmd).
+// CMD_DPTI_PA per the G.b figure as text-extracted in jpgreninger/smmu: Leaf bit 64, SIZE
+// [75:72], Address[55:12] at [119:76], so in word 1 the address sits in place (bits [55:12]),
+// SIZE at [11:8] and Leaf at bit 0.
 TEST(CommandGolden, Dpti) {
   expect_golden(CmdDptiAll{}, 0x70, 0);
-  expect_golden(CmdDptiPa{.bits_63_8 = 0xAB, .bits_127_64 = 0x0000000012345001}, 0xAB73,
-                0x0000000012345001);
+  expect_golden(CmdDptiPa{.leaf = true, .size = DptiSize::size_2mb, .address = 0x0000008040200000},
+                0x73, 0x0000008040200301);
+  expect_golden(CmdDptiPa{.size = DptiSize::size_512gb, .address = 0x00FFFFFFFFFFF000}, 0x73,
+                0x00FFFFFFFFFFF900);
+}
+
+// §4.6.2 SIZE table: 4KB, 16KB, 64KB, 2MB, 32MB, 512MB, 1GB, 16GB, 64GB, 512GB; the rest is
+// Reserved.
+TEST(CommandDpti, SizeEncodings) {
+  const unsigned want[] = {12, 14, 16, 21, 25, 29, 30, 34, 36, 39};
+  for (unsigned v = 0; v < 16; ++v)
+    EXPECT_EQ(dpti_size_log2(static_cast<DptiSize>(v)), v < 10 ? want[v] : 0u) << v;
+  EXPECT_EQ(std::uint64_t{1} << dpti_size_log2(DptiSize::size_512mb), 512ull << 20);
+  EXPECT_EQ(std::uint64_t{1} << dpti_size_log2(DptiSize::size_16gb), 16ull << 30);
 }
 
 // The record as it sits in the queue: 16 little-endian bytes (§4.1.1).
@@ -561,7 +575,10 @@ TEST(CommandEncode, ReportsFieldThatDoesNotFitByName) {
   EXPECT_STREQ(encode(CmdSync{.msi_attr = 16}).bad_field, "MSIAttr");
   EXPECT_STREQ(encode(CmdSync{.msi_address = 0x1002}).bad_field, "MSIAddress");
   EXPECT_STREQ(encode(CmdSync{.msi_address = std::uint64_t{1} << 56}).bad_field, "MSIAddress");
-  EXPECT_STREQ(encode(CmdDptiPa{.bits_63_8 = std::uint64_t{1} << 56}).bad_field, "Bits[63:8]");
+  EXPECT_STREQ(encode(CmdDptiPa{.size = static_cast<DptiSize>(16)}).bad_field, "SIZE");
+  EXPECT_STREQ(encode(CmdDptiPa{.address = 0x1800}).bad_field, "Address");
+  EXPECT_STREQ(encode(CmdDptiPa{.address = std::uint64_t{1} << 56}).bad_field, "Address");
+  EXPECT_TRUE(encode(CmdDptiPa{.address = std::uint64_t{1} << 55}).ok());
 }
 
 TEST(CommandEncode, FirstBadFieldWinsAndNothingIsTruncated) {
@@ -581,6 +598,9 @@ TEST(CommandEncode, ReservedEnumEncodingsArePreserved) {
   const CmdPriResp p = decode_command_as<CmdPriResp>(W(0x41, 0x3000));  // Resp = 0b11
   EXPECT_EQ(static_cast<int>(p.resp), 3);
   EXPECT_EQ(encode(p).words, W(0x41, 0x3000));
+  const CmdDptiPa d = decode_command_as<CmdDptiPa>(W(0x73, 0xF00));  // SIZE = 0b1111
+  EXPECT_EQ(static_cast<int>(d.size), 15);
+  EXPECT_EQ(encode(d).words, W(0x73, 0xF00));
 }
 
 // --- RES0 ----------------------------------------------------------------------------------
@@ -671,13 +691,17 @@ TEST(CommandRes0, HandDerivedMasks) {
   EXPECT_EQ(kCmdPrefetchAddrRes0, W(0x0000000000000300, 0x0000000000000400));
   // CMD_TLBI_NSNH_ALL: everything but the opcode.
   EXPECT_EQ(kCmdTlbiNsnhAllRes0, W(~std::uint64_t{0xFF}, ~std::uint64_t{0}));
-  // CMD_DPTI_PA: nothing (layout unknown).
-  EXPECT_EQ(kCmdDptiPaRes0, Words<2>{});
+  // CMD_DPTI_PA: [63:8]; [71:65], [127:120].
+  EXPECT_EQ(kCmdDptiPaRes0, W(0xFFFFFFFFFFFFFF00, 0xFF000000000000FE));
+  // CMD_DPTI_ALL: everything but the opcode.
+  EXPECT_EQ(kCmdDptiAllRes0, W(~std::uint64_t{0xFF}, ~std::uint64_t{0}));
 }
 
 TEST(CommandRes0, SingleRes0BitIsDetected) {
   EXPECT_EQ(command_res0_bits(W(0x46 | 1u << 8, 0)), W(1u << 8, 0));
   EXPECT_EQ(command_res0_bits(W(0x12, 2)), W(0, 2)) << "CMD_TLBI_NH_VA bit 65";
+  EXPECT_EQ(command_res0_bits(W(0x73, 3)), W(0, 2)) << "CMD_DPTI_PA: Leaf is bit 64, 65 is RES0";
+  EXPECT_EQ(command_res0_bits(W(0x73 | 1u << 8, 0)), W(1u << 8, 0)) << "CMD_DPTI_PA word 0";
   EXPECT_EQ(command_res0_bits(W(0x2A, std::uint64_t{1} << 56)), W(0, std::uint64_t{1} << 56));
   EXPECT_EQ(command_res0_bits(W(0x04, 31 | 1u << 5)), W(0, 1u << 5)) << "CMD_CFGI_ALL layout";
   EXPECT_EQ(command_res0_bits(W(0x22, 0)), Words<2>{});
@@ -704,6 +728,11 @@ static_assert(decode_command_as<CmdSync>(kSyncWords).msi_address == 0x0000123456
 static_assert(encode(decode_command_as<CmdSync>(kSyncWords)).words == kSyncWords);
 static_assert(encode(CmdTlbiNhVa{.num = 32}).bad_field != nullptr);
 static_assert(encode(CmdCfgiAll{.ssec = true}).words == Words<2>{{0x404, 31}});
+static_assert(encode(CmdDptiPa{.leaf = true, .size = DptiSize::size_2mb, .address = 0x200000})
+                  .words == Words<2>{{0x73, 0x200301}});
+static_assert(decode_command_as<CmdDptiPa>(Words<2>{{0x73, 0x00FFFFFFFFFFF901}}).address ==
+              0x00FFFFFFFFFFF000);
+static_assert(dpti_size_log2(DptiSize::size_1gb) == 30 && dpti_size_log2(DptiSize{10}) == 0);
 static_assert(visit_command(Words<2>{{0x04, 31}}, [](const auto& c) {
   return std::is_same_v<std::decay_t<decltype(c)>, CmdCfgiAll>;
 }));

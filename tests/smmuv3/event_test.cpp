@@ -80,8 +80,10 @@ const std::vector<FieldSpec> kTranslationHead = join(kCommon0, {{"STAG", 79, 64,
                                                                {"NSIPA", 102, 102, 0},
                                                                {"S2", 103, 103, 0},
                                                                {"CLASS", 105, 104, 0}});
-const std::vector<FieldSpec> kTranslationLayout =
-    join(kTranslationHead, {{"InputAddr", 191, 128, 0}, {"IPA", 247, 204, 12}});
+// IMPL_DEF [127:112]: G.b figures of §7.3.13-§7.3.16 (PDF-text copy in jpgreninger/smmu).
+const std::vector<FieldSpec> kTranslationLayout = join(
+    kTranslationHead,
+    {{"IMPL_DEF", 127, 112, 0}, {"InputAddr", 191, 128, 0}, {"IPA", 247, 204, 12}});
 
 // Checks T against an independently written layout: field names and order from
 // for_each_field, every field alone at its max and at two distinctive values (decode sees
@@ -147,11 +149,13 @@ TEST(EventLayout, FUut) {
 TEST(EventLayout, CBadStreamid) { check_layout<EvtCBadStreamid>(kCommon0); }
 TEST(EventLayout, FSteFetch) { check_layout<EvtFSteFetch>(kFetchLayout); }
 TEST(EventLayout, CBadSte) { check_layout<EvtCBadSte>(kCommon0); }
+// §7.3.6 figure: "R 95 W 94 X 93 P 92 RES0 91 68 Span 67 64", InputAddr[63:12] [191:140].
 TEST(EventLayout, FBadAtsTreq) {
-  check_layout<EvtFBadAtsTreq>(join(kCommon0, {{"PnU", 97, 97, 0},
-                                               {"InD", 98, 98, 0},
-                                               {"RnW", 99, 99, 0},
-                                               {"Span", 115, 108, 0},
+  check_layout<EvtFBadAtsTreq>(join(kCommon0, {{"Span", 67, 64, 0},
+                                               {"P", 92, 92, 0},
+                                               {"X", 93, 93, 0},
+                                               {"W", 94, 94, 0},
+                                               {"R", 95, 95, 0},
                                                {"InputAddr", 191, 140, 12}}));
 }
 TEST(EventLayout, FStreamDisabled) { check_layout<EvtFStreamDisabled>({{"StreamID", 63, 32, 0}}); }
@@ -170,6 +174,7 @@ TEST(EventLayout, FWalkEabt) {
                                              {"PnU", 97, 97, 0},
                                              {"InD", 98, 98, 0},
                                              {"RnW", 99, 99, 0},
+                                             {"NSIPA", 102, 102, 0},
                                              {"S2", 103, 103, 0},
                                              {"CLASS", 105, 104, 0},
                                              {"InputAddr", 191, 128, 0},
@@ -178,8 +183,14 @@ TEST(EventLayout, FWalkEabt) {
 TEST(EventLayout, FTranslation) { check_layout<EvtFTranslation>(kTranslationLayout); }
 TEST(EventLayout, FAddrSize) { check_layout<EvtFAddrSize>(kTranslationLayout); }
 TEST(EventLayout, FAccess) { check_layout<EvtFAccess>(kTranslationLayout); }
+// §7.3.16 figure: DirtyBit 106, AssuredOnly 107, TTRnW 108 (Linux EVTQ_1_TT_READ), Overlay 109,
+// [111:110] RES0, IMPL_DEF [127:112].
 TEST(EventLayout, FPermission) {
-  check_layout<EvtFPermission>(join(kTranslationHead, {{"TTRnW", 108, 108, 0},
+  check_layout<EvtFPermission>(join(kTranslationHead, {{"DirtyBit", 106, 106, 0},
+                                                       {"AssuredOnly", 107, 107, 0},
+                                                       {"TTRnW", 108, 108, 0},
+                                                       {"Overlay", 109, 109, 0},
+                                                       {"IMPL_DEF", 127, 112, 0},
                                                        {"InputAddr", 191, 128, 0},
                                                        {"IPA", 247, 204, 12}}));
 }
@@ -318,17 +329,18 @@ TEST(EventGolden, CBadSte) {
 }
 
 TEST(EventGolden, FBadAtsTreq) {
-  // InD/RnW word1 bits 34/35, Span [115:108] = word1 [51:44], InputAddr[63:12] in place in
-  // word 2 (positions as documented on EvtFBadAtsTreq).
+  // §7.3.6 figure: Span [67:64] = word1 [3:0], P 92 / W 94 / R 95 = word1 bits 28/30/31,
+  // InputAddr[63:12] at [191:140], i.e. in place in word 2. A privileged read/write request.
   EvtFBadAtsTreq x;
   x.ssv = true;
   x.substream_id = 0x2;
   x.stream_id = 0x300;
-  x.ind = true;
-  x.rnw = true;
   x.span = 4;
+  x.p = true;
+  x.w = true;
+  x.r = true;
   x.input_addr = 0x00007FFFFFFFF000u;
-  expect_golden(x, 0x0000030000002805u, 0x0000400C00000000u, 0x00007FFFFFFFF000u, 0);
+  expect_golden(x, 0x0000030000002805u, 0x00000000D0000004u, 0x00007FFFFFFFF000u, 0);
 }
 
 TEST(EventGolden, FStreamDisabled) {
@@ -372,8 +384,9 @@ TEST(EventGolden, CBadCd) {
 }
 
 TEST(EventGolden, FWalkEabt) {
-  // Reason [79:64], GPCF bit 80, PnU/InD/RnW 33/34/35, EVTQ_1_S2 bit 39, EVTQ_1_CLASS [41:40]
-  // (TT = 1, EVTQ_1_CLASS_TT), EVTQ_2_ADDR, FetchAddr in word 3.
+  // Reason [79:64], GPCF bit 80, PnU/InD/RnW 33/34/35, NSIPA word1 bit 38 (§7.3.12 figure),
+  // EVTQ_1_S2 bit 39, EVTQ_1_CLASS [41:40] (TT = 1, EVTQ_1_CLASS_TT), EVTQ_2_ADDR, FetchAddr in
+  // word 3.
   EvtFWalkEabt x;
   x.stream_id = 0x20;
   x.reason = 1;
@@ -381,11 +394,12 @@ TEST(EventGolden, FWalkEabt) {
   x.pnu = true;
   x.ind = true;
   x.rnw = true;
+  x.nsipa = true;
   x.s2 = true;
   x.class_ = EventClass::ttd;
   x.input_addr = 0x401000;
   x.fetch_addr = 0xFEDC0008;
-  expect_golden(x, 0x000000200000000Bu, 0x0000018E00010001u, 0x401000, 0xFEDC0008);
+  expect_golden(x, 0x000000200000000Bu, 0x000001CE00010001u, 0x401000, 0xFEDC0008);
 }
 
 TEST(EventGolden, FTranslation) {
@@ -432,7 +446,8 @@ TEST(EventGolden, FAccessAllFlags) {
   x.nsipa = true;
   x.s2 = true;
   x.class_ = EventClass::in;
-  expect_golden(x, 0x0000FFFFFFFFF812u, 0x000002CE8000FFFFu, 0, 0);
+  x.impl_def = 0xFFFF;  // IMPL_DEF [127:112] = word1 [63:48]
+  expect_golden(x, 0x0000FFFFFFFFF812u, 0xFFFF02CE8000FFFFu, 0, 0);
 }
 
 TEST(EventGolden, FPermissionTtRnW) {
@@ -447,6 +462,25 @@ TEST(EventGolden, FPermissionTtRnW) {
   x.ipa = 0x0000000040002000u;
   expect_golden(x, 0x0000007700000013u, 0x0000118000000000u, 0x0000FFFFF7FF0000u,
                 0x0000000040002000u);
+}
+
+TEST(EventGolden, FPermissionOverlayDirtyBitImplDef) {
+  // A stage 2 Overlay refusal that would also have set dirty state: S2 bit 39, CLASS = IN
+  // [41:40], DirtyBit 106 / Overlay 109 = word1 bits 42/45, IMPL_DEF [127:112] = word1 [63:48]
+  // (§7.3.16 figure, PDF-text copy in jpgreninger/smmu).
+  EvtFPermission x;
+  x.stream_id = 0x77;
+  x.s2 = true;
+  x.class_ = EventClass::in;
+  x.dirty_bit = true;
+  x.overlay = true;
+  x.impl_def = 0xA5A5;
+  x.input_addr = 0x1000;
+  x.ipa = 0x2000;
+  expect_golden(x, 0x0000007700000013u, 0xA5A5268000000000u, 0x1000, 0x2000);
+  EvtFPermission a;
+  a.assured_only = true;  // bit 107 = word1 bit 43
+  expect_golden(a, 0x13, 0x0000080000000000u, 0, 0);
 }
 
 TEST(EventGolden, FTlbConflict) {
@@ -704,6 +738,19 @@ TEST(EventRes0, SameBitDependsOnTheLayout) {
   EXPECT_EQ(event_res0_bits(w)[1], std::uint64_t{1} << 44);  // F_WALK_EABT: GPCF defined
   w[0] = 0x21;  // F_CFG_CONFLICT: Reason fills [95:64]; bit 108 is RES0
   EXPECT_EQ(event_res0_bits(w)[1], std::uint64_t{1} << 44);
+
+  // Bit 109 is Overlay only in F_PERMISSION; bit 112 is IMPL_DEF in the translation faults but
+  // RES0 in F_WALK_EABT and F_TLB_CONFLICT; bit 110 is RES0 everywhere.
+  Words<4> v{};
+  v[1] = (std::uint64_t{1} << 45) | (std::uint64_t{1} << 48) | (std::uint64_t{1} << 46);
+  v[0] = 0x13;
+  EXPECT_EQ(event_res0_bits(v)[1], std::uint64_t{1} << 46);
+  v[0] = 0x12;
+  EXPECT_EQ(event_res0_bits(v)[1], (std::uint64_t{1} << 45) | (std::uint64_t{1} << 46));
+  v[0] = 0x0B;
+  EXPECT_EQ(event_res0_bits(v)[1], v[1]);
+  v[0] = 0x20;
+  EXPECT_EQ(event_res0_bits(v)[1], v[1]);
 }
 
 TEST(EventRes0, ReservedAndImpdefNumbersReportNothing) {
@@ -720,8 +767,20 @@ TEST(EventRes0, MasksAreComplementsOfTheLayouts) {
   EXPECT_EQ(kEvtCBadSteDefined, (Words<4>{{0xFFFFFFFFFFFFF8FFu, 0, 0, 0}}));
   EXPECT_EQ(kEvtCBadSubstreamidDefined, (Words<4>{{0xFFFFFFFFFFFFF0FFu, 0, 0, 0}}));
   EXPECT_EQ(kEvtFStreamDisabledDefined, (Words<4>{{0xFFFFFFFF000000FFu, 0, 0, 0}}));
-  // F_TRANSLATION word1: STAG [15:0], Stall 31, PnU/InD/RnW 33-35, NSIPA 38, S2 39, CLASS 41:40.
-  EXPECT_EQ(kEvtFTranslationDefined[1], 0x000003CE8000FFFFu);
+  // F_TRANSLATION word1: STAG [15:0], Stall 31, PnU/InD/RnW 33-35, NSIPA 38, S2 39, CLASS 41:40,
+  // IMPL_DEF [63:48].
+  EXPECT_EQ(kEvtFTranslationDefined[1], 0xFFFF03CE8000FFFFu);
+  EXPECT_EQ(kEvtFAddrSizeDefined, kEvtFTranslationDefined);
+  EXPECT_EQ(kEvtFAccessDefined, kEvtFTranslationDefined);
+  // F_PERMISSION adds DirtyBit/AssuredOnly/TTRnW/Overlay at word1 bits 42-45; 46-47 stay RES0.
+  EXPECT_EQ(kEvtFPermissionDefined[1], 0xFFFF3FCE8000FFFFu);
+  // F_WALK_EABT word1: Reason [15:0], GPCF 16, PnU/InD/RnW 33-35, NSIPA 38, S2 39, CLASS 41:40.
+  EXPECT_EQ(kEvtFWalkEabtDefined[1], 0x000003CE0001FFFFu);
+  // F_TLB_CONFLICT word1: Reason [31:0], PnU/InD/RnW 33-35, NSIPA 38, S2 39; no CLASS.
+  EXPECT_EQ(kEvtFTlbConflictDefined[1], 0x000000CEFFFFFFFFu);
+  // F_BAD_ATS_TREQ: Span [3:0], P/X/W/R 28-31 in word1; InputAddr[63:12] in word 2.
+  EXPECT_EQ(kEvtFBadAtsTreqDefined, (Words<4>{{0xFFFFFFFFFFFFF8FFu, 0x00000000F000000Fu,
+                                               0xFFFFFFFFFFFFF000u, 0}}));
   EXPECT_EQ(kEvtFTranslationDefined[3], 0x00FFFFFFFFFFF000u);
   EXPECT_EQ(kEvtFSteFetchDefined[3], 0x00FFFFFFFFFFFFF8u);
   EXPECT_EQ(kEvtEPageRequestDefined[1], 0x000FF0EE00000000u);
@@ -779,7 +838,7 @@ constexpr int count_fields() {
   for_each_field(kTr, [&n](const char*, std::uint64_t) { ++n; });
   return n;
 }
-static_assert(count_fields() == 13);
+static_assert(count_fields() == 14);
 static_assert(kEventWords * 8 == kEventBytes);
 
 }  // namespace

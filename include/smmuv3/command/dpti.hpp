@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 // DPT maintenance commands (IHI 0070 §4.6, SMMU_(R_)IDR3.DPT): CMD_DPTI_ALL and CMD_DPTI_PA.
 //
-// Limitation: §4.6.2 names CMD_DPTI_PA's operands (Physical Address with bits [11:0] taken as
-// zero, a 4-bit SIZE from 4KB to 512GB, Leaf) but none of the sources this library is checked
-// against (the spec text available, Linux, QEMU, TF-RMM, Renode, Arm's RME ACS, vendor
-// headers) gives their bit positions. Rather than guess, CmdDptiPa carries its operand bits
-// unchanged; nothing in it is treated as RES0. CMD_DPTI_ALL has no operands (§4.6.1; Arm's RME
-// ACS builds it from the opcode alone).
+// Where the bit positions come from: the G.b command figures, which are drawings in the PDF.
+// Two independent text extractions of IHI 0070 G.b kept in the GitHub repository
+// jpgreninger/smmu (file IHI0070G_b-System_Memory_Management_Unit_Architecture_Specification.md,
+// one version per commit) reproduce them:
+//   - the PDF-text version (commit 9254d9b) gives both figures whole: CMD_DPTI_ALL is
+//     "RES0 [127:8], 0x70 [7:0]"; CMD_DPTI_PA is "RES0 [127:120], Address[55:12] [119:96] and
+//     [95:76], SIZE [75:72], RES0 [71:65], Leaf [64], RES0 [63:8], 0x73 [7:0]";
+//   - the Mathpix version (commit 3c36f9d) renders the [95:64] row of the CMD_DPTI_PA figure
+//     as a table (Address[55:12] from bit 76, SIZE [75:72], RES0 [71:65], Leaf [64]) and the
+//     other rows as images.
+// The two agree on every position they both show. Linux, QEMU, TF-RMM and Renode do not build
+// CMD_DPTI_PA (Renode only names the opcode); Arm's RME ACS builds CMD_DPTI_ALL from the opcode
+// alone, which agrees with its figure. The Address operand has the place and width of every
+// other physical-address operand (cmd::PaAddress, e.g. CMD_TLBI_S2_IPA, §4.1.6).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +25,46 @@
 
 namespace smmuv3 {
 
-/// §4.6.1 CMD_DPTI_ALL: removes all cached DPT information of the target Security state.
+namespace cmd {
+/// CMD_DPTI_PA SIZE, bits [75:72] (§4.6.2 figure; see the note at the top of this file).
+using DptiSize = Bits<75, 72>;
+}  // namespace cmd
+
+/// CMD_DPTI_PA SIZE, the length of the aligned region to invalidate (§4.6.2). Values 0b1010
+/// and up are Reserved ("the SMMU is not required to invalidate any entries"); decode keeps
+/// them as their number.
+enum class DptiSize : std::uint8_t {
+  size_4kb = 0b0000,
+  size_16kb = 0b0001,
+  size_64kb = 0b0010,
+  size_2mb = 0b0011,
+  size_32mb = 0b0100,
+  size_512mb = 0b0101,
+  size_1gb = 0b0110,
+  size_16gb = 0b0111,
+  size_64gb = 0b1000,
+  size_512gb = 0b1001,
+};
+
+/// log2 of the bytes a CMD_DPTI_PA SIZE value names (§4.6.2 table); 0 for a Reserved value.
+constexpr unsigned dpti_size_log2(DptiSize size) noexcept {
+  switch (size) {
+    case DptiSize::size_4kb: return 12;
+    case DptiSize::size_16kb: return 14;
+    case DptiSize::size_64kb: return 16;
+    case DptiSize::size_2mb: return 21;
+    case DptiSize::size_32mb: return 25;
+    case DptiSize::size_512mb: return 29;
+    case DptiSize::size_1gb: return 30;
+    case DptiSize::size_16gb: return 34;
+    case DptiSize::size_64gb: return 36;
+    case DptiSize::size_512gb: return 39;
+  }
+  return 0;
+}
+
+/// §4.6.1 CMD_DPTI_ALL: removes all cached DPT information of the target Security state. The
+/// figure defines nothing but the opcode: bits [127:8] are RES0.
 struct CmdDptiAll {
   static constexpr Opcode kOpcode = Opcode::dpti_all;
   static constexpr const char* kName = "CMD_DPTI_ALL";
@@ -25,31 +72,28 @@ struct CmdDptiAll {
   friend constexpr bool operator==(const CmdDptiAll&, const CmdDptiAll&) = default;
 };
 
-/// §4.6.2 CMD_DPTI_PA(Address, SIZE, Leaf), operand layout not known to this library: the
-/// record's bits [63:8] and [127:64] as they stand (see the note at the top of this file).
+/// §4.6.2 CMD_DPTI_PA(Address, SIZE, Leaf): removes cached DPT information for the aligned
+/// region of SIZE bytes at Address, for the target Security state. An Address not aligned to
+/// the region need not invalidate anything; address bits above SMMU_IDR5.OAS are treated as 0
+/// (implementation state, so the caller's business).
 struct CmdDptiPa {
   static constexpr Opcode kOpcode = Opcode::dpti_pa;
   static constexpr const char* kName = "CMD_DPTI_PA";
 
-  /// Bits [63:8] of the record, shifted down to bit 0.
-  std::uint64_t bits_63_8 = 0;
-  /// Bits [127:64] of the record.
-  std::uint64_t bits_127_64 = 0;
+  /// 0: invalidate information from all levels of the walk; 1: the final level only.
+  bool leaf = false;
+  DptiSize size = DptiSize::size_4kb;
+  /// Physical address, bits [11:0] zero (Address[55:12]).
+  std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdDptiPa&, const CmdDptiPa&) = default;
 };
 
-namespace cmd {
-/// CMD_DPTI_PA operand bits, uninterpreted.
-using DptiPaBitsLo = Bits<63, 8>;
-using DptiPaBitsHi = Bits<127, 64>;
-}  // namespace cmd
-
 inline constexpr Words<2> kCmdDptiAllDefined = mask_of<2, cmd::Op>();
 inline constexpr Words<2> kCmdDptiAllRes0 = complement(kCmdDptiAllDefined);
-/// Every bit counts as defined: the operand layout is unknown, so no bit can be called RES0.
+/// RES0: [63:8], [71:65] and [127:120].
 inline constexpr Words<2> kCmdDptiPaDefined =
-    mask_of<2, cmd::Op, cmd::DptiPaBitsLo, cmd::DptiPaBitsHi>();
+    mask_of<2, cmd::Op, cmd::Leaf, cmd::DptiSize, cmd::PaAddress>();
 inline constexpr Words<2> kCmdDptiPaRes0 = complement(kCmdDptiPaDefined);
 
 constexpr Encoded<2> encode(const CmdDptiAll&) noexcept {
@@ -66,23 +110,26 @@ constexpr void for_each_field(const CmdDptiAll&, F&&) {}
 
 constexpr Encoded<2> encode(const CmdDptiPa& c) noexcept {
   return detail::command_encoder(CmdDptiPa::kOpcode)
-      .put<cmd::DptiPaBitsLo>(c.bits_63_8, "Bits[63:8]")
-      .put<cmd::DptiPaBitsHi>(c.bits_127_64, "Bits[127:64]")
+      .put<cmd::Leaf>(c.leaf, "Leaf")
+      .put<cmd::DptiSize>(c.size, "SIZE")
+      .put<cmd::PaAddress>(c.address, "Address")
       .done();
 }
 
 template <>
 constexpr CmdDptiPa decode_command_as<CmdDptiPa>(const Words<2>& w) noexcept {
   CmdDptiPa c;
-  c.bits_63_8 = cmd::DptiPaBitsLo::get(w);
-  c.bits_127_64 = cmd::DptiPaBitsHi::get(w);
+  c.leaf = cmd::Leaf::get(w) != 0;
+  c.size = static_cast<DptiSize>(cmd::DptiSize::get(w));
+  c.address = cmd::PaAddress::get(w);
   return c;
 }
 
 template <class F>
 constexpr void for_each_field(const CmdDptiPa& c, F&& f) {
-  f("Bits[63:8]", c.bits_63_8);
-  f("Bits[127:64]", c.bits_127_64);
+  f("Leaf", std::uint64_t{c.leaf});
+  f("SIZE", detail::to_u64(c.size));
+  f("Address", c.address);
 }
 
 }  // namespace smmuv3
