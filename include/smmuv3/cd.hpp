@@ -36,10 +36,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <type_traits>
 
 #include "bitfield.hpp"
+#include "record.hpp"
 
 namespace smmuv3 {
 
@@ -187,28 +186,6 @@ using Piip = Bits<495, 448>;
 
 }  // namespace cd
 
-/// Every bit some CD field occupies (in at least one configuration).
-inline constexpr Words<kCdWords> kCdDefined = mask_of<
-    kCdWords, cd::T0sz, cd::Tg0, cd::Ir0, cd::Or0, cd::Sh0, cd::Epd0, cd::Endi, cd::T1sz, cd::Tg1,
-    cd::Ir1, cd::Or1, cd::Sh1, cd::Epd1, cd::V, cd::Ips, cd::Affd, cd::Wxn, cd::Uwxn, cd::Tbi0,
-    cd::Tbi1, cd::Pan, cd::Aa64, cd::Hd, cd::Ha, cd::S, cd::R, cd::A, cd::Aset, cd::Asid,
-    cd::Nscfg0, cd::Had0, cd::E0pd0, cd::Haft, cd::Ttb0, cd::Pnch, cd::Epan, cd::Hwu059,
-    cd::Hwu060, cd::Hwu0x, cd::Nscfg1, cd::Had1, cd::E0pd1, cd::Aie, cd::Ttb1, cd::Ds, cd::Pie,
-    cd::Hwu159, cd::Hwu160, cd::Hwu1x, cd::Mair0, cd::Mair1, cd::Amair0, cd::Amair1, cd::ImplDef,
-    cd::Partid, cd::Pmg, cd::Piiu, cd::Piip>();
-
-/// The bits that are "Reserved, RES0" in every configuration (§5.4): [121:120], [185:184],
-/// [383:376], [447:432], [511:496]. Exactly the complement of kCdDefined.
-inline constexpr Words<kCdWords> kCdRes0 = complement(kCdDefined);
-
-/// CD[351:320], IMPLEMENTATION DEFINED ("for example QoS, allocation, or transient hints").
-inline constexpr Words<kCdWords> kCdImplDefined = mask_of<kCdWords, cd::ImplDef>();
-
-/// The always-RES0 bits that `w` has set; all zero for a clean CD.
-constexpr Words<kCdWords> cd_res0_bits(const Words<kCdWords>& w) noexcept {
-  return bits_in(w, kCdRes0);
-}
-
 /// A CD, field by field (§5.4). Members are in spec order; enum members keep reserved
 /// encodings as their numbers; TTB0/TTB1 are byte addresses.
 struct Cd {
@@ -275,224 +252,103 @@ struct Cd {
   std::uint64_t piip = 0;  // PIIP<15..0>, entry p in bits [3p+2:3p]
 
   friend constexpr bool operator==(const Cd&, const Cd&) = default;
+
+  /// Every CD field in spec bit order: the single list encode, decode_cd, for_each_field and
+  /// kCdDefined are all derived from (record.hpp). A bit group with two meanings (HAD0/DisCH0,
+  /// HWU0<x>/SKL0, HAD1/DisCH1, HWU1<x>/SKL1) is listed once, under both names, because the
+  /// meaning depends on SMMU_IDR5.D128, not on the CD. Self is `Cd` or `const Cd`.
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cd::T0sz{}, "T0SZ", s.t0sz);
+    v(cd::Tg0{}, "TG0", s.tg0);
+    v(cd::Ir0{}, "IR0", s.ir0);
+    v(cd::Or0{}, "OR0", s.or0);
+    v(cd::Sh0{}, "SH0", s.sh0);
+    v(cd::Epd0{}, "EPD0", s.epd0);
+    v(cd::Endi{}, "ENDI", s.endi);
+    v(cd::T1sz{}, "T1SZ", s.t1sz);
+    v(cd::Tg1{}, "TG1", s.tg1);
+    v(cd::Ir1{}, "IR1", s.ir1);
+    v(cd::Or1{}, "OR1", s.or1);
+    v(cd::Sh1{}, "SH1", s.sh1);
+    v(cd::Epd1{}, "EPD1", s.epd1);
+    v(cd::V{}, "V", s.v);
+    v(cd::Ips{}, "IPS", s.ips);
+    v(cd::Affd{}, "AFFD", s.affd);
+    v(cd::Wxn{}, "WXN", s.wxn);
+    v(cd::Uwxn{}, "UWXN", s.uwxn);
+    v(cd::Tbi0{}, "TBI0", s.tbi0);
+    v(cd::Tbi1{}, "TBI1", s.tbi1);
+    v(cd::Pan{}, "PAN", s.pan);
+    v(cd::Aa64{}, "AA64", s.aa64);
+    v(cd::Hd{}, "HD", s.hd);
+    v(cd::Ha{}, "HA", s.ha);
+    v(cd::S{}, "S", s.s);
+    v(cd::R{}, "R", s.r);
+    v(cd::A{}, "A", s.a);
+    v(cd::Aset{}, "ASET", s.aset);
+    v(cd::Asid{}, "ASID", s.asid);
+    v(cd::Nscfg0{}, "NSCFG0", s.nscfg0);
+    v(cd::Had0{}, "HAD0/DisCH0", s.had0);
+    v(cd::E0pd0{}, "E0PD0", s.e0pd0);
+    v(cd::Haft{}, "HAFT", s.haft);
+    v(cd::Ttb0{}, "TTB0", s.ttb0);
+    v(cd::Pnch{}, "PnCH", s.pnch);
+    v(cd::Epan{}, "EPAN", s.epan);
+    v(cd::Hwu059{}, "HWU059", s.hwu059);
+    v(cd::Hwu060{}, "HWU060", s.hwu060);
+    v(cd::Hwu0x{}, "HWU0<x>/SKL0", s.hwu0x);
+    v(cd::Nscfg1{}, "NSCFG1", s.nscfg1);
+    v(cd::Had1{}, "HAD1/DisCH1", s.had1);
+    v(cd::E0pd1{}, "E0PD1", s.e0pd1);
+    v(cd::Aie{}, "AIE", s.aie);
+    v(cd::Ttb1{}, "TTB1", s.ttb1);
+    v(cd::Ds{}, "DS", s.ds);
+    v(cd::Pie{}, "PIE", s.pie);
+    v(cd::Hwu159{}, "HWU159", s.hwu159);
+    v(cd::Hwu160{}, "HWU160", s.hwu160);
+    v(cd::Hwu1x{}, "HWU1<x>/SKL1", s.hwu1x);
+    v(cd::Mair0{}, "MAIR0", s.mair0);
+    v(cd::Mair1{}, "MAIR1", s.mair1);
+    v(cd::Amair0{}, "AMAIR0", s.amair0);
+    v(cd::Amair1{}, "AMAIR1", s.amair1);
+    v(cd::ImplDef{}, "IMPLEMENTATION DEFINED", s.impl_def);
+    v(cd::Partid{}, "PARTID", s.partid);
+    v(cd::Pmg{}, "PMG", s.pmg);
+    v(cd::Piiu{}, "PIIU", s.piiu);
+    v(cd::Piip{}, "PIIP", s.piip);
+  }
 };
 
-/// Builds a CD's words; a value that does not fit its field is reported by spec name.
-constexpr Encoded<kCdWords> encode(const Cd& c) noexcept {
-  Encoder<kCdWords> e{};
-  e.put<cd::T0sz>(c.t0sz, "T0SZ")
-      .put<cd::Tg0>(c.tg0, "TG0")
-      .put<cd::Ir0>(c.ir0, "IR0")
-      .put<cd::Or0>(c.or0, "OR0")
-      .put<cd::Sh0>(c.sh0, "SH0")
-      .put<cd::Epd0>(c.epd0, "EPD0")
-      .put<cd::Endi>(c.endi, "ENDI")
-      .put<cd::T1sz>(c.t1sz, "T1SZ")
-      .put<cd::Tg1>(c.tg1, "TG1")
-      .put<cd::Ir1>(c.ir1, "IR1")
-      .put<cd::Or1>(c.or1, "OR1")
-      .put<cd::Sh1>(c.sh1, "SH1")
-      .put<cd::Epd1>(c.epd1, "EPD1")
-      .put<cd::V>(c.v, "V")
-      .put<cd::Ips>(c.ips, "IPS")
-      .put<cd::Affd>(c.affd, "AFFD")
-      .put<cd::Wxn>(c.wxn, "WXN")
-      .put<cd::Uwxn>(c.uwxn, "UWXN")
-      .put<cd::Tbi0>(c.tbi0, "TBI0")
-      .put<cd::Tbi1>(c.tbi1, "TBI1")
-      .put<cd::Pan>(c.pan, "PAN")
-      .put<cd::Aa64>(c.aa64, "AA64")
-      .put<cd::Hd>(c.hd, "HD")
-      .put<cd::Ha>(c.ha, "HA")
-      .put<cd::S>(c.s, "S")
-      .put<cd::R>(c.r, "R")
-      .put<cd::A>(c.a, "A")
-      .put<cd::Aset>(c.aset, "ASET")
-      .put<cd::Asid>(c.asid, "ASID")
-      .put<cd::Nscfg0>(c.nscfg0, "NSCFG0")
-      .put<cd::Had0>(c.had0, "HAD0/DisCH0")
-      .put<cd::E0pd0>(c.e0pd0, "E0PD0")
-      .put<cd::Haft>(c.haft, "HAFT")
-      .put<cd::Ttb0>(c.ttb0, "TTB0")
-      .put<cd::Pnch>(c.pnch, "PnCH")
-      .put<cd::Epan>(c.epan, "EPAN")
-      .put<cd::Hwu059>(c.hwu059, "HWU059")
-      .put<cd::Hwu060>(c.hwu060, "HWU060")
-      .put<cd::Hwu0x>(c.hwu0x, "HWU0<x>/SKL0")
-      .put<cd::Nscfg1>(c.nscfg1, "NSCFG1")
-      .put<cd::Had1>(c.had1, "HAD1/DisCH1")
-      .put<cd::E0pd1>(c.e0pd1, "E0PD1")
-      .put<cd::Aie>(c.aie, "AIE")
-      .put<cd::Ttb1>(c.ttb1, "TTB1")
-      .put<cd::Ds>(c.ds, "DS")
-      .put<cd::Pie>(c.pie, "PIE")
-      .put<cd::Hwu159>(c.hwu159, "HWU159")
-      .put<cd::Hwu160>(c.hwu160, "HWU160")
-      .put<cd::Hwu1x>(c.hwu1x, "HWU1<x>/SKL1")
-      .put<cd::Mair0>(c.mair0, "MAIR0")
-      .put<cd::Mair1>(c.mair1, "MAIR1")
-      .put<cd::Amair0>(c.amair0, "AMAIR0")
-      .put<cd::Amair1>(c.amair1, "AMAIR1")
-      .put<cd::ImplDef>(c.impl_def, "IMPLEMENTATION DEFINED")
-      .put<cd::Partid>(c.partid, "PARTID")
-      .put<cd::Pmg>(c.pmg, "PMG")
-      .put<cd::Piiu>(c.piiu, "PIIU")
-      .put<cd::Piip>(c.piip, "PIIP");
-  return e.done();
+/// No two CD fields share a bit: each dual-meaning bit group above is one member, so the list
+/// stays disjoint even though `cd::Had0`/`cd::DisCh0` (etc.) name the same bits.
+static_assert(fields_disjoint<kCdWords, Cd>(), "two CD fields claim the same bit");
+
+/// Every bit some CD field occupies (in at least one configuration).
+inline constexpr Words<kCdWords> kCdDefined = fields_mask<kCdWords, Cd>();
+
+/// The bits that are "Reserved, RES0" in every configuration (§5.4): [121:120], [185:184],
+/// [383:376], [447:432], [511:496]. Exactly the complement of kCdDefined.
+inline constexpr Words<kCdWords> kCdRes0 = complement(kCdDefined);
+
+/// CD[351:320], IMPLEMENTATION DEFINED ("for example QoS, allocation, or transient hints").
+inline constexpr Words<kCdWords> kCdImplDefined = mask_of<kCdWords, cd::ImplDef>();
+
+/// The always-RES0 bits that `w` has set; all zero for a clean CD.
+constexpr Words<kCdWords> cd_res0_bits(const Words<kCdWords>& w) noexcept {
+  return bits_in(w, kCdRes0);
 }
 
-namespace cd::detail {
-/// Field's value as a struct member of type T: bool is "field != 0", an enum keeps the raw
-/// number. The static_assert proves the member can hold every value the field can.
-template <class Field, class T>
-constexpr T get_as(const Words<kCdWords>& w) noexcept {
-  if constexpr (std::is_same_v<T, bool>) {
-    return Field::get(w) != 0;
-  } else {
-    using U = std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::type_identity<T>>;
-    constexpr std::uint64_t largest = [] {
-      if constexpr (requires { Field::addr_mask; })
-        return Field::addr_mask;
-      else
-        return Field::max;
-    }();
-    static_assert(largest <= std::numeric_limits<typename U::type>::max(),
-                  "struct member too narrow for its field");
-    return static_cast<T>(Field::get(w));
-  }
-}
-}  // namespace cd::detail
+/// Builds a CD's words; a value that does not fit its field is reported by spec name (the
+/// first in spec order).
+constexpr Encoded<kCdWords> encode(const Cd& c) noexcept { return encode_fields<kCdWords>(c); }
 
 /// Reads every field of a CD. Never rejects: reserved encodings are kept as numbers, and the
 /// always-RES0 bits are ignored (see cd_res0_bits()).
-constexpr Cd decode_cd(const Words<kCdWords>& w) noexcept {
-  using cd::detail::get_as;
-  Cd c;
-  c.t0sz = get_as<cd::T0sz, std::uint8_t>(w);
-  c.tg0 = get_as<cd::Tg0, CdTg0>(w);
-  c.ir0 = get_as<cd::Ir0, CdCacheability>(w);
-  c.or0 = get_as<cd::Or0, CdCacheability>(w);
-  c.sh0 = get_as<cd::Sh0, CdShareability>(w);
-  c.epd0 = get_as<cd::Epd0, bool>(w);
-  c.endi = get_as<cd::Endi, bool>(w);
-  c.t1sz = get_as<cd::T1sz, std::uint8_t>(w);
-  c.tg1 = get_as<cd::Tg1, CdTg1>(w);
-  c.ir1 = get_as<cd::Ir1, CdCacheability>(w);
-  c.or1 = get_as<cd::Or1, CdCacheability>(w);
-  c.sh1 = get_as<cd::Sh1, CdShareability>(w);
-  c.epd1 = get_as<cd::Epd1, bool>(w);
-  c.v = get_as<cd::V, bool>(w);
-  c.ips = get_as<cd::Ips, CdIps>(w);
-  c.affd = get_as<cd::Affd, bool>(w);
-  c.wxn = get_as<cd::Wxn, bool>(w);
-  c.uwxn = get_as<cd::Uwxn, bool>(w);
-  c.tbi0 = get_as<cd::Tbi0, bool>(w);
-  c.tbi1 = get_as<cd::Tbi1, bool>(w);
-  c.pan = get_as<cd::Pan, bool>(w);
-  c.aa64 = get_as<cd::Aa64, bool>(w);
-  c.hd = get_as<cd::Hd, bool>(w);
-  c.ha = get_as<cd::Ha, bool>(w);
-  c.s = get_as<cd::S, bool>(w);
-  c.r = get_as<cd::R, bool>(w);
-  c.a = get_as<cd::A, bool>(w);
-  c.aset = get_as<cd::Aset, bool>(w);
-  c.asid = get_as<cd::Asid, std::uint16_t>(w);
-  c.nscfg0 = get_as<cd::Nscfg0, bool>(w);
-  c.had0 = get_as<cd::Had0, bool>(w);
-  c.e0pd0 = get_as<cd::E0pd0, bool>(w);
-  c.haft = get_as<cd::Haft, bool>(w);
-  c.ttb0 = get_as<cd::Ttb0, std::uint64_t>(w);
-  c.pnch = get_as<cd::Pnch, bool>(w);
-  c.epan = get_as<cd::Epan, bool>(w);
-  c.hwu059 = get_as<cd::Hwu059, bool>(w);
-  c.hwu060 = get_as<cd::Hwu060, bool>(w);
-  c.hwu0x = get_as<cd::Hwu0x, std::uint8_t>(w);
-  c.nscfg1 = get_as<cd::Nscfg1, bool>(w);
-  c.had1 = get_as<cd::Had1, bool>(w);
-  c.e0pd1 = get_as<cd::E0pd1, bool>(w);
-  c.aie = get_as<cd::Aie, bool>(w);
-  c.ttb1 = get_as<cd::Ttb1, std::uint64_t>(w);
-  c.ds = get_as<cd::Ds, bool>(w);
-  c.pie = get_as<cd::Pie, bool>(w);
-  c.hwu159 = get_as<cd::Hwu159, bool>(w);
-  c.hwu160 = get_as<cd::Hwu160, bool>(w);
-  c.hwu1x = get_as<cd::Hwu1x, std::uint8_t>(w);
-  c.mair0 = get_as<cd::Mair0, std::uint32_t>(w);
-  c.mair1 = get_as<cd::Mair1, std::uint32_t>(w);
-  c.amair0 = get_as<cd::Amair0, std::uint32_t>(w);
-  c.amair1 = get_as<cd::Amair1, std::uint32_t>(w);
-  c.impl_def = get_as<cd::ImplDef, std::uint32_t>(w);
-  c.partid = get_as<cd::Partid, std::uint16_t>(w);
-  c.pmg = get_as<cd::Pmg, std::uint8_t>(w);
-  c.piiu = get_as<cd::Piiu, std::uint64_t>(w);
-  c.piip = get_as<cd::Piip, std::uint64_t>(w);
-  return c;
-}
+constexpr Cd decode_cd(const Words<kCdWords>& w) noexcept { return decode_fields<Cd>(w); }
 
-/// Calls f("SpecName", value) for every CD field in spec order (enums and bools as numbers,
-/// TTB0/TTB1 as byte addresses). Implementation-dependent bit groups carry both names.
-template <class F>
-constexpr void for_each_field(const Cd& c, F&& f) {
-  using smmuv3::detail::to_u64;
-  f("T0SZ", to_u64(c.t0sz));
-  f("TG0", to_u64(c.tg0));
-  f("IR0", to_u64(c.ir0));
-  f("OR0", to_u64(c.or0));
-  f("SH0", to_u64(c.sh0));
-  f("EPD0", to_u64(c.epd0));
-  f("ENDI", to_u64(c.endi));
-  f("T1SZ", to_u64(c.t1sz));
-  f("TG1", to_u64(c.tg1));
-  f("IR1", to_u64(c.ir1));
-  f("OR1", to_u64(c.or1));
-  f("SH1", to_u64(c.sh1));
-  f("EPD1", to_u64(c.epd1));
-  f("V", to_u64(c.v));
-  f("IPS", to_u64(c.ips));
-  f("AFFD", to_u64(c.affd));
-  f("WXN", to_u64(c.wxn));
-  f("UWXN", to_u64(c.uwxn));
-  f("TBI0", to_u64(c.tbi0));
-  f("TBI1", to_u64(c.tbi1));
-  f("PAN", to_u64(c.pan));
-  f("AA64", to_u64(c.aa64));
-  f("HD", to_u64(c.hd));
-  f("HA", to_u64(c.ha));
-  f("S", to_u64(c.s));
-  f("R", to_u64(c.r));
-  f("A", to_u64(c.a));
-  f("ASET", to_u64(c.aset));
-  f("ASID", to_u64(c.asid));
-  f("NSCFG0", to_u64(c.nscfg0));
-  f("HAD0/DisCH0", to_u64(c.had0));
-  f("E0PD0", to_u64(c.e0pd0));
-  f("HAFT", to_u64(c.haft));
-  f("TTB0", to_u64(c.ttb0));
-  f("PnCH", to_u64(c.pnch));
-  f("EPAN", to_u64(c.epan));
-  f("HWU059", to_u64(c.hwu059));
-  f("HWU060", to_u64(c.hwu060));
-  f("HWU0<x>/SKL0", to_u64(c.hwu0x));
-  f("NSCFG1", to_u64(c.nscfg1));
-  f("HAD1/DisCH1", to_u64(c.had1));
-  f("E0PD1", to_u64(c.e0pd1));
-  f("AIE", to_u64(c.aie));
-  f("TTB1", to_u64(c.ttb1));
-  f("DS", to_u64(c.ds));
-  f("PIE", to_u64(c.pie));
-  f("HWU159", to_u64(c.hwu159));
-  f("HWU160", to_u64(c.hwu160));
-  f("HWU1<x>/SKL1", to_u64(c.hwu1x));
-  f("MAIR0", to_u64(c.mair0));
-  f("MAIR1", to_u64(c.mair1));
-  f("AMAIR0", to_u64(c.amair0));
-  f("AMAIR1", to_u64(c.amair1));
-  f("IMPLEMENTATION DEFINED", to_u64(c.impl_def));
-  f("PARTID", to_u64(c.partid));
-  f("PMG", to_u64(c.pmg));
-  f("PIIU", to_u64(c.piiu));
-  f("PIIP", to_u64(c.piip));
-}
+// for_each_field(const Cd&, f) is record.hpp's: f("SpecName", value) for every field of
+// Cd::fields in spec order (enums and bools as numbers, TTB0/TTB1 as byte addresses).
 
 // ---------------------------------------------------------------------------------------------
 // Architecture helpers (no policy): what the spec says a field value means. They take the

@@ -24,6 +24,7 @@
 #include <cstdint>
 
 #include "bitfield.hpp"
+#include "record.hpp"
 #include "ste.hpp"
 
 namespace smmuv3 {
@@ -55,9 +56,21 @@ struct L1StreamTableDescriptor {
 
   friend constexpr bool operator==(const L1StreamTableDescriptor&,
                                    const L1StreamTableDescriptor&) = default;
+
+  /// The fields in spec bit order; encode, decode_l1std, for_each_field and kL1StdDefined
+  /// derive from this list (record.hpp).
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(l1std::Span{}, "Span", s.span);
+    v(l1std::L2Ptr{}, "L2Ptr", s.l2_ptr);
+  }
 };
 
-inline constexpr Words<kL1StdWords> kL1StdDefined = mask_of<kL1StdWords, l1std::Span, l1std::L2Ptr>();
+static_assert(fields_disjoint<kL1StdWords, L1StreamTableDescriptor>(),
+              "two L1STD fields claim the same bit");
+
+inline constexpr Words<kL1StdWords> kL1StdDefined =
+    fields_mask<kL1StdWords, L1StreamTableDescriptor>();
 /// Bit [5] and bits [63:56].
 inline constexpr Words<kL1StdWords> kL1StdRes0 = complement(kL1StdDefined);
 
@@ -66,20 +79,11 @@ constexpr Words<kL1StdWords> l1std_res0_bits(const Words<kL1StdWords>& w) noexce
 }
 
 constexpr Encoded<kL1StdWords> encode(const L1StreamTableDescriptor& d) noexcept {
-  return Encoder<kL1StdWords>{}.put<l1std::Span>(d.span, "Span").put<l1std::L2Ptr>(d.l2_ptr, "L2Ptr").done();
+  return encode_fields<kL1StdWords>(d);
 }
 
 constexpr L1StreamTableDescriptor decode_l1std(const Words<kL1StdWords>& w) noexcept {
-  L1StreamTableDescriptor d{};
-  d.span = static_cast<std::uint8_t>(l1std::Span::get(w));
-  d.l2_ptr = l1std::L2Ptr::get(w);
-  return d;
-}
-
-template <class F>
-constexpr void for_each_field(const L1StreamTableDescriptor& d, F&& f) {
-  f("Span", std::uint64_t{d.span});
-  f("L2Ptr", d.l2_ptr);
+  return decode_fields<L1StreamTableDescriptor>(w);
 }
 
 /// Span 12..31 are Reserved and behave as 0 (§5.1 Span).
@@ -149,9 +153,20 @@ struct L1CdTableDescriptor {
   std::uint64_t l2_ptr = 0;  ///< Byte address of the L2 CD table.
 
   friend constexpr bool operator==(const L1CdTableDescriptor&, const L1CdTableDescriptor&) = default;
+
+  /// The fields in spec bit order; encode, decode_l1cd, for_each_field and kL1CdDefined
+  /// derive from this list (record.hpp).
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(l1cd::V{}, "V", s.v);
+    v(l1cd::L2Ptr{}, "L2Ptr", s.l2_ptr);
+  }
 };
 
-inline constexpr Words<kL1CdWords> kL1CdDefined = mask_of<kL1CdWords, l1cd::V, l1cd::L2Ptr>();
+static_assert(fields_disjoint<kL1CdWords, L1CdTableDescriptor>(),
+              "two L1CD fields claim the same bit");
+
+inline constexpr Words<kL1CdWords> kL1CdDefined = fields_mask<kL1CdWords, L1CdTableDescriptor>();
 /// Bits [11:1] and [63:56].
 inline constexpr Words<kL1CdWords> kL1CdRes0 = complement(kL1CdDefined);
 
@@ -160,20 +175,11 @@ constexpr Words<kL1CdWords> l1cd_res0_bits(const Words<kL1CdWords>& w) noexcept 
 }
 
 constexpr Encoded<kL1CdWords> encode(const L1CdTableDescriptor& d) noexcept {
-  return Encoder<kL1CdWords>{}.put<l1cd::V>(d.v, "V").put<l1cd::L2Ptr>(d.l2_ptr, "L2Ptr").done();
+  return encode_fields<kL1CdWords>(d);
 }
 
 constexpr L1CdTableDescriptor decode_l1cd(const Words<kL1CdWords>& w) noexcept {
-  L1CdTableDescriptor d{};
-  d.v = l1cd::V::get(w) != 0;
-  d.l2_ptr = l1cd::L2Ptr::get(w);
-  return d;
-}
-
-template <class F>
-constexpr void for_each_field(const L1CdTableDescriptor& d, F&& f) {
-  f("V", std::uint64_t{d.v});
-  f("L2Ptr", d.l2_ptr);
+  return decode_fields<L1CdTableDescriptor>(w);
 }
 
 /// Number of SubstreamID bits that index an L2 CD table (§5.2 STE.S1Fmt): 6 (64 CDs, a 4KB

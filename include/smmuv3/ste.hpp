@@ -39,9 +39,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
 #include "bitfield.hpp"
+#include "record.hpp"
 
 namespace smmuv3 {
 
@@ -408,150 +408,99 @@ struct Ste {
   std::uint64_t s2_poi = 0;
 
   friend constexpr bool operator==(const Ste&, const Ste&) = default;
+
+  /// Every STE field in spec bit order: the single list encode, decode_ste, for_each_field
+  /// and kSteDefined are all derived from (record.hpp), so they cannot disagree about which
+  /// member lives where. Self is `Ste` or `const Ste`.
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(ste::V{}, "V", s.v);
+    v(ste::Config{}, "Config", s.config);
+    v(ste::S1Fmt{}, "S1Fmt", s.s1_fmt);
+    v(ste::S1ContextPtr{}, "S1ContextPtr", s.s1_context_ptr);
+    v(ste::S1CdMax{}, "S1CDMax", s.s1_cd_max);
+    v(ste::S1Dss{}, "S1DSS", s.s1_dss);
+    v(ste::S1Cir{}, "S1CIR", s.s1_cir);
+    v(ste::S1Cor{}, "S1COR", s.s1_cor);
+    v(ste::S1Csh{}, "S1CSH", s.s1_csh);
+    v(ste::S2Hwu59{}, "S2HWU59", s.s2_hwu59);
+    v(ste::S2Hwu60{}, "S2HWU60", s.s2_hwu60);
+    v(ste::S2Hwu61{}, "S2HWU61", s.s2_hwu61);
+    v(ste::S2Hwu62{}, "S2HWU62", s.s2_hwu62);
+    v(ste::Dre{}, "DRE", s.dre);
+    v(ste::Cont{}, "CONT", s.cont);
+    v(ste::Dcp{}, "DCP", s.dcp);
+    v(ste::Ppar{}, "PPAR", s.ppar);
+    v(ste::Mev{}, "MEV", s.mev);
+    v(ste::SwReserved{}, "SW_RESERVED", s.sw_reserved);
+    v(ste::S1Pie{}, "S1PIE", s.s1_pie);
+    v(ste::S2Fwb{}, "S2FWB", s.s2_fwb);
+    v(ste::S1Mpam{}, "S1MPAM", s.s1_mpam);
+    v(ste::S1Stalld{}, "S1STALLD", s.s1_stalld);
+    v(ste::Eats{}, "EATS", s.eats);
+    v(ste::Strw{}, "STRW", s.strw);
+    v(ste::MemAttr{}, "MemAttr", s.mem_attr);
+    v(ste::Mtcfg{}, "MTCFG", s.mtcfg);
+    v(ste::Alloccfg{}, "ALLOCCFG", s.alloccfg);
+    v(ste::Shcfg{}, "SHCFG", s.shcfg);
+    v(ste::Nscfg{}, "NSCFG", s.nscfg);
+    v(ste::Privcfg{}, "PRIVCFG", s.privcfg);
+    v(ste::Instcfg{}, "INSTCFG", s.instcfg);
+    v(ste::ImplDef127_116{}, "IMPLEMENTATION_DEFINED[127:116]", s.impl_def_127_116);
+    v(ste::S2Vmid{}, "S2VMID", s.s2_vmid);
+    v(ste::ImplDef159_144{}, "IMPLEMENTATION_DEFINED[159:144]", s.impl_def_159_144);
+    v(ste::S2T0sz{}, "S2T0SZ", s.s2_t0sz);
+    v(ste::S2Sl0{}, "S2SL0", s.s2_sl0);
+    v(ste::S2Ir0{}, "S2IR0", s.s2_ir0);
+    v(ste::S2Or0{}, "S2OR0", s.s2_or0);
+    v(ste::S2Sh0{}, "S2SH0", s.s2_sh0);
+    v(ste::S2Tg{}, "S2TG", s.s2_tg);
+    v(ste::S2Ps{}, "S2PS", s.s2_ps);
+    v(ste::S2Aa64{}, "S2AA64", s.s2_aa64);
+    v(ste::S2Endi{}, "S2ENDI", s.s2_endi);
+    v(ste::S2Affd{}, "S2AFFD", s.s2_affd);
+    v(ste::S2Ptw{}, "S2PTW", s.s2_ptw);
+    v(ste::S2Hd{}, "S2HD", s.s2_hd);
+    v(ste::S2Ha{}, "S2HA", s.s2_ha);
+    v(ste::S2S{}, "S2S", s.s2_s);
+    v(ste::S2R{}, "S2R", s.s2_r);
+    v(ste::S2Haft{}, "S2HAFT", s.s2_haft);
+    v(ste::S2Pie{}, "S2PIE", s.s2_pie);
+    v(ste::S2Poe{}, "S2POE", s.s2_poe);
+    v(ste::DptVmatch{}, "DPT_VMATCH", s.dpt_vmatch);
+    v(ste::S2Nsw{}, "S2NSW", s.s2_nsw);
+    v(ste::S2Nsa{}, "S2NSA", s.s2_nsa);
+    v(ste::S2Sl0_2{}, "S2SL0_2", s.s2_sl0_2);
+    v(ste::S2Ds{}, "S2DS", s.s2_ds);
+    v(ste::S2Ttb{}, "S2TTB", s.s2_ttb);
+    v(ste::S2Skl{}, "S2SKL", s.s2_skl);
+    v(ste::ImplDef271_256{}, "IMPLEMENTATION_DEFINED[271:256]", s.impl_def_271_256);
+    v(ste::Partid{}, "PARTID", s.partid);
+    v(ste::SS2T0sz{}, "S_S2T0SZ", s.s_s2_t0sz);
+    v(ste::SS2Sl0{}, "S_S2SL0", s.s_s2_sl0);
+    v(ste::SS2Tg{}, "S_S2TG", s.s_s2_tg);
+    v(ste::Mecid{}, "MECID", s.mecid);
+    v(ste::Pmg{}, "PMG", s.pmg);
+    v(ste::MpamNs{}, "MPAM_NS", s.mpam_ns);
+    v(ste::AssuredOnly{}, "AssuredOnly", s.assured_only);
+    v(ste::Tl0{}, "TL0", s.tl0);
+    v(ste::Tl1{}, "TL1", s.tl1);
+    v(ste::VmsPtr{}, "VMSPtr", s.vms_ptr);
+    v(ste::S2Sw{}, "S2SW", s.s2_sw);
+    v(ste::S2Sa{}, "S2SA", s.s2_sa);
+    v(ste::SS2Sl0_2{}, "S_S2SL0_2", s.s_s2_sl0_2);
+    v(ste::SS2Ttb{}, "S_S2TTB", s.s_s2_ttb);
+    v(ste::SS2Skl{}, "S_S2SKL", s.s_s2_skl);
+    v(ste::S2Poi{}, "S2POI", s.s2_poi);
+  }
 };
 
-namespace ste::detail {
-
-/// Calls `f.template operator()<Field>(member, "SpecName")` for every STE field in spec bit
-/// order. The single list every encode/decode/for_each_field/mask below is built from, so they
-/// cannot disagree about which member lives where. S may be `Ste` or `const Ste`.
-template <class S, class F>
-constexpr void visit_fields(S& s, F&& f) noexcept {
-  f.template operator()<V>(s.v, "V");
-  f.template operator()<Config>(s.config, "Config");
-  f.template operator()<ste::S1Fmt>(s.s1_fmt, "S1Fmt");
-  f.template operator()<S1ContextPtr>(s.s1_context_ptr, "S1ContextPtr");
-  f.template operator()<S1CdMax>(s.s1_cd_max, "S1CDMax");
-  f.template operator()<ste::S1Dss>(s.s1_dss, "S1DSS");
-  f.template operator()<S1Cir>(s.s1_cir, "S1CIR");
-  f.template operator()<S1Cor>(s.s1_cor, "S1COR");
-  f.template operator()<S1Csh>(s.s1_csh, "S1CSH");
-  f.template operator()<S2Hwu59>(s.s2_hwu59, "S2HWU59");
-  f.template operator()<S2Hwu60>(s.s2_hwu60, "S2HWU60");
-  f.template operator()<S2Hwu61>(s.s2_hwu61, "S2HWU61");
-  f.template operator()<S2Hwu62>(s.s2_hwu62, "S2HWU62");
-  f.template operator()<Dre>(s.dre, "DRE");
-  f.template operator()<Cont>(s.cont, "CONT");
-  f.template operator()<Dcp>(s.dcp, "DCP");
-  f.template operator()<Ppar>(s.ppar, "PPAR");
-  f.template operator()<Mev>(s.mev, "MEV");
-  f.template operator()<SwReserved>(s.sw_reserved, "SW_RESERVED");
-  f.template operator()<S1Pie>(s.s1_pie, "S1PIE");
-  f.template operator()<S2Fwb>(s.s2_fwb, "S2FWB");
-  f.template operator()<S1Mpam>(s.s1_mpam, "S1MPAM");
-  f.template operator()<S1Stalld>(s.s1_stalld, "S1STALLD");
-  f.template operator()<ste::Eats>(s.eats, "EATS");
-  f.template operator()<ste::Strw>(s.strw, "STRW");
-  f.template operator()<MemAttr>(s.mem_attr, "MemAttr");
-  f.template operator()<Mtcfg>(s.mtcfg, "MTCFG");
-  f.template operator()<Alloccfg>(s.alloccfg, "ALLOCCFG");
-  f.template operator()<Shcfg>(s.shcfg, "SHCFG");
-  f.template operator()<Nscfg>(s.nscfg, "NSCFG");
-  f.template operator()<Privcfg>(s.privcfg, "PRIVCFG");
-  f.template operator()<Instcfg>(s.instcfg, "INSTCFG");
-  f.template operator()<ImplDef127_116>(s.impl_def_127_116, "IMPLEMENTATION_DEFINED[127:116]");
-  f.template operator()<S2Vmid>(s.s2_vmid, "S2VMID");
-  f.template operator()<ImplDef159_144>(s.impl_def_159_144, "IMPLEMENTATION_DEFINED[159:144]");
-  f.template operator()<S2T0sz>(s.s2_t0sz, "S2T0SZ");
-  f.template operator()<S2Sl0>(s.s2_sl0, "S2SL0");
-  f.template operator()<S2Ir0>(s.s2_ir0, "S2IR0");
-  f.template operator()<S2Or0>(s.s2_or0, "S2OR0");
-  f.template operator()<S2Sh0>(s.s2_sh0, "S2SH0");
-  f.template operator()<ste::S2Tg>(s.s2_tg, "S2TG");
-  f.template operator()<ste::S2Ps>(s.s2_ps, "S2PS");
-  f.template operator()<S2Aa64>(s.s2_aa64, "S2AA64");
-  f.template operator()<S2Endi>(s.s2_endi, "S2ENDI");
-  f.template operator()<S2Affd>(s.s2_affd, "S2AFFD");
-  f.template operator()<S2Ptw>(s.s2_ptw, "S2PTW");
-  f.template operator()<S2Hd>(s.s2_hd, "S2HD");
-  f.template operator()<S2Ha>(s.s2_ha, "S2HA");
-  f.template operator()<S2S>(s.s2_s, "S2S");
-  f.template operator()<S2R>(s.s2_r, "S2R");
-  f.template operator()<S2Haft>(s.s2_haft, "S2HAFT");
-  f.template operator()<S2Pie>(s.s2_pie, "S2PIE");
-  f.template operator()<S2Poe>(s.s2_poe, "S2POE");
-  f.template operator()<DptVmatch>(s.dpt_vmatch, "DPT_VMATCH");
-  f.template operator()<S2Nsw>(s.s2_nsw, "S2NSW");
-  f.template operator()<S2Nsa>(s.s2_nsa, "S2NSA");
-  f.template operator()<S2Sl0_2>(s.s2_sl0_2, "S2SL0_2");
-  f.template operator()<S2Ds>(s.s2_ds, "S2DS");
-  f.template operator()<S2Ttb>(s.s2_ttb, "S2TTB");
-  f.template operator()<S2Skl>(s.s2_skl, "S2SKL");
-  f.template operator()<ImplDef271_256>(s.impl_def_271_256, "IMPLEMENTATION_DEFINED[271:256]");
-  f.template operator()<Partid>(s.partid, "PARTID");
-  f.template operator()<SS2T0sz>(s.s_s2_t0sz, "S_S2T0SZ");
-  f.template operator()<SS2Sl0>(s.s_s2_sl0, "S_S2SL0");
-  f.template operator()<SS2Tg>(s.s_s2_tg, "S_S2TG");
-  f.template operator()<Mecid>(s.mecid, "MECID");
-  f.template operator()<Pmg>(s.pmg, "PMG");
-  f.template operator()<MpamNs>(s.mpam_ns, "MPAM_NS");
-  f.template operator()<AssuredOnly>(s.assured_only, "AssuredOnly");
-  f.template operator()<Tl0>(s.tl0, "TL0");
-  f.template operator()<Tl1>(s.tl1, "TL1");
-  f.template operator()<VmsPtr>(s.vms_ptr, "VMSPtr");
-  f.template operator()<S2Sw>(s.s2_sw, "S2SW");
-  f.template operator()<S2Sa>(s.s2_sa, "S2SA");
-  f.template operator()<SS2Sl0_2>(s.s_s2_sl0_2, "S_S2SL0_2");
-  f.template operator()<SS2Ttb>(s.s_s2_ttb, "S_S2TTB");
-  f.template operator()<SS2Skl>(s.s_s2_skl, "S_S2SKL");
-  f.template operator()<S2Poi>(s.s2_poi, "S2POI");
-}
-
-/// Bits a field's value occupies once decoded (an address field's value is the byte address).
-template <class Field>
-constexpr unsigned value_bits() noexcept {
-  if constexpr (requires { Field::addr_hi; })
-    return Field::addr_hi + 1;
-  else
-    return Field::width;
-}
-
-/// Bits a struct member can hold.
-template <class T>
-constexpr unsigned member_bits() noexcept {
-  if constexpr (std::is_same_v<T, bool>)
-    return 1;
-  else if constexpr (std::is_enum_v<T>)
-    return 8 * sizeof(std::underlying_type_t<T>);
-  else
-    return 8 * sizeof(T);
-}
-
-/// A decoded field value as the member's type. Only reached for members that hold the whole
-/// field (checked where it is used), so the conversion never drops a bit.
-template <class T>
-constexpr T from_u64(std::uint64_t v) noexcept {
-  if constexpr (std::is_same_v<T, bool>)
-    return v != 0;
-  else if constexpr (std::is_enum_v<T>)
-    return static_cast<T>(static_cast<std::underlying_type_t<T>>(v));
-  else
-    return static_cast<T>(v);
-}
-
-/// The union of all fields' bits, and whether any two fields overlap.
-struct FieldUnion {
-  Words<kSteWords> bits{};
-  bool overlap = false;
-};
-
-constexpr FieldUnion field_union() noexcept {
-  FieldUnion u{};
-  const Ste s{};
-  visit_fields(s, [&]<class Field, class T>(const T&, const char*) {
-    if ((u.bits[Field::word] & Field::mask) != 0) u.overlap = true;
-    u.bits[Field::word] |= Field::mask;
-  });
-  return u;
-}
-
-static_assert(!field_union().overlap, "two STE fields claim the same bit");
-
-}  // namespace ste::detail
+/// No two STE fields share a bit (every bit group has exactly one meaning in §5.2).
+static_assert(fields_disjoint<kSteWords, Ste>(), "two STE fields claim the same bit");
 
 /// Every bit that belongs to a field, including the IMPLEMENTATION DEFINED fields and
 /// SW_RESERVED (which are IMPDEF / IGNORED, not RES0).
-inline constexpr Words<kSteWords> kSteDefined = ste::detail::field_union().bits;
+inline constexpr Words<kSteWords> kSteDefined = fields_mask<kSteWords, Ste>();
 
 /// The STE's RES0 bits: exactly the bits no field of §5.2 defines ([58:56], [107:105],
 /// [252:248], [255], [301:296], [383:376], [387], [444:440], [447]). Bits that are RES0 only
@@ -569,35 +518,14 @@ constexpr Words<kSteWords> ste_res0_bits(const Words<kSteWords>& w) noexcept {
 }
 
 /// Encodes every field; reports the first (in spec order) that does not fit, by spec name.
-constexpr Encoded<kSteWords> encode(const Ste& s) noexcept {
-  Encoder<kSteWords> e{};
-  ste::detail::visit_fields(s, [&]<class Field, class T>(const T& member, const char* name) {
-    e.template put<Field>(member, name);
-  });
-  return e.done();
-}
+constexpr Encoded<kSteWords> encode(const Ste& s) noexcept { return encode_fields<kSteWords>(s); }
 
 /// Decodes every field. Never rejects: reserved encodings are kept as numbers, RES0 bits
 /// are ignored (see ste_res0_bits to detect them).
-constexpr Ste decode_ste(const Words<kSteWords>& w) noexcept {
-  Ste s{};
-  ste::detail::visit_fields(s, [&]<class Field, class T>(T& member, const char*) {
-    static_assert(ste::detail::value_bits<Field>() <= ste::detail::member_bits<T>(),
-                  "an STE member is too narrow for its field");
-    member = ste::detail::from_u64<T>(Field::get(w));
-  });
-  return s;
-}
+constexpr Ste decode_ste(const Words<kSteWords>& w) noexcept { return decode_fields<Ste>(w); }
 
-/// Calls f("SpecFieldName", value) for every STE field in spec bit order: enums and bools as
-/// numbers, addresses as byte addresses, S2POI as its whole 64-bit value (S2POI<p> is
-/// bits [4p+3:4p] of it).
-template <class F>
-constexpr void for_each_field(const Ste& s, F&& f) {
-  ste::detail::visit_fields(s, [&]<class Field, class T>(const T& member, const char* name) {
-    f(name, detail::to_u64(member));
-  });
-}
+// for_each_field(const Ste&, f) is record.hpp's: f("SpecFieldName", value) for every field of
+// Ste::fields in spec bit order, S2POI as its whole 64-bit value (S2POI<p> is bits [4p+3:4p]).
 
 // ---------------------------------------------------------------------------------------------
 // Architectural rules (pure functions of field values, no implementation state).
