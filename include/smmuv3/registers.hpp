@@ -9,7 +9,8 @@
 //   registers/atos.hpp             SMMU_GATOS_* (and the VATOS/S_GATOS groups), VATOS_SEL
 //   registers/optional.hpp         SMMU_S2PII, MPAM, DPT and Command queue control page registers
 // Each register with fields has field accessors in a namespace named after it
-// (reg::cr0::SmmuEn = Bit<0>), a plain struct (reg::Cr0), encode() -> Encoded<1>,
+// (reg::cr0::SmmuEn = Bit<0>), a plain struct (reg::Cr0) that lists its fields once in a static
+// `fields()` (record.hpp), and, derived from that list, encode() -> Encoded<1>,
 // decode_<name>(Words<1>), for_each_field(), and k<Name>Defined / k<Name>Res0 /
 // <name>_res0_bits(). Registers that are IMPLEMENTATION DEFINED as a whole (SMMU_IDR4,
 // SMMU_AGBPA, ID_REGS) and the Secure registers appear only in the map.

@@ -836,3 +836,25 @@ static_assert(active_gerrors(1, 0) == 1);
 
 }  // namespace
 }  // namespace smmuv3::reg
+
+// ---------------------------------------------------------------------------------------------
+// From outside smmuv3 (as a hypervisor's register file or smmuv3-decode calls them), unqualified
+// for_each_field and encode on a register struct are found by argument-dependent lookup, which
+// searches only smmuv3::reg.
+
+TEST(RegisterLookup, ForEachFieldAndEncodeAreFoundFromTheGlobalNamespace) {
+  const smmuv3::reg::Cr0 cr0{.vmw = 3, .smmuen = true};
+  std::vector<std::pair<std::string, std::uint64_t>> seen;
+  for_each_field(cr0, [&](const char* name, std::uint64_t v) { seen.emplace_back(name, v); });
+  const std::vector<std::pair<std::string, std::uint64_t>> expected = {
+      {"DPT_WALK_EN", 0}, {"VMW", 3}, {"ATSCHK", 0}, {"CMDQEN", 0}, {"EVENTQEN", 0}, {"PRIQEN", 0}, {"SMMUEN", 1}};
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(encode(cr0).words[0], 0xC1u);  // VMW [8:6] = 3, SMMUEN [0]
+}
+
+static_assert([] {
+  std::uint64_t sum = 0;
+  for_each_field(smmuv3::reg::decode_s2pii(smmuv3::reg::reg_words(0x10)),
+                 [&](const char*, std::uint64_t v) { sum = sum * 16 + v; });
+  return sum == 0x10;  // S2PII15 first ... S2PII1 = 1, S2PII0 = 0 last
+}());

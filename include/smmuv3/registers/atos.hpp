@@ -21,27 +21,20 @@ using Run = Bit<0>;
 
 struct AtosCtrl {
   bool run = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(atos_ctrl::Run{}, "RUN", s.run);
+  }
   friend constexpr bool operator==(const AtosCtrl&, const AtosCtrl&) = default;
 };
 
-inline constexpr Words<1> kAtosCtrlDefined = mask_of<1, atos_ctrl::Run>();
+inline constexpr Words<1> kAtosCtrlDefined = fields_mask<1, AtosCtrl>();
+static_assert(fields_disjoint<1, AtosCtrl>());
 inline constexpr Words<1> kAtosCtrlRes0 = complement(kAtosCtrlDefined);
 constexpr Words<1> atos_ctrl_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAtosCtrlRes0); }
 
-constexpr Encoded<1> encode(const AtosCtrl& r) noexcept {
-  return Encoder<1>{}.put<atos_ctrl::Run>(r.run, "RUN").done();
-}
-
-constexpr AtosCtrl decode_atos_ctrl(const Words<1>& w) noexcept {
-  AtosCtrl r;
-  detail::get_to<atos_ctrl::Run>(w, r.run);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const AtosCtrl& r, F&& f) {
-  f("RUN", detail::to_u64(r.run));
-}
+constexpr Encoded<1> encode(const AtosCtrl& r) noexcept { return encode_fields<1>(r); }
+constexpr AtosCtrl decode_atos_ctrl(const Words<1>& w) noexcept { return decode_fields<AtosCtrl>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GATOS_SID (§6.3.38), 64-bit. Bits [63:53] are RES0; so are SUBSTREAMID bits at or
@@ -57,35 +50,22 @@ struct AtosSid {
   bool ssid_valid = false;
   std::uint32_t substreamid = 0;
   std::uint32_t streamid = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(atos_sid::SsidValid{}, "SSID_VALID", s.ssid_valid);
+    v(atos_sid::SubstreamId{}, "SUBSTREAMID", s.substreamid);
+    v(atos_sid::StreamId{}, "STREAMID", s.streamid);
+  }
   friend constexpr bool operator==(const AtosSid&, const AtosSid&) = default;
 };
 
-inline constexpr Words<1> kAtosSidDefined = mask_of<1, atos_sid::SsidValid, atos_sid::SubstreamId, atos_sid::StreamId>();
+inline constexpr Words<1> kAtosSidDefined = fields_mask<1, AtosSid>();
+static_assert(fields_disjoint<1, AtosSid>());
 inline constexpr Words<1> kAtosSidRes0 = complement(kAtosSidDefined);
 constexpr Words<1> atos_sid_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAtosSidRes0); }
 
-constexpr Encoded<1> encode(const AtosSid& r) noexcept {
-  return Encoder<1>{}
-      .put<atos_sid::SsidValid>(r.ssid_valid, "SSID_VALID")
-      .put<atos_sid::SubstreamId>(r.substreamid, "SUBSTREAMID")
-      .put<atos_sid::StreamId>(r.streamid, "STREAMID")
-      .done();
-}
-
-constexpr AtosSid decode_atos_sid(const Words<1>& w) noexcept {
-  AtosSid r;
-  detail::get_to<atos_sid::SsidValid>(w, r.ssid_valid);
-  detail::get_to<atos_sid::SubstreamId>(w, r.substreamid);
-  detail::get_to<atos_sid::StreamId>(w, r.streamid);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const AtosSid& r, F&& f) {
-  f("SSID_VALID", detail::to_u64(r.ssid_valid));
-  f("SUBSTREAMID", detail::to_u64(r.substreamid));
-  f("STREAMID", detail::to_u64(r.streamid));
-}
+constexpr Encoded<1> encode(const AtosSid& r) noexcept { return encode_fields<1>(r); }
+constexpr AtosSid decode_atos_sid(const Words<1>& w) noexcept { return decode_fields<AtosSid>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GATOS_ADDR (§6.3.39), 64-bit. Bits [5:0] are RES0. ADDR holds input address [63:12].
@@ -110,45 +90,25 @@ struct AtosAddr {
   bool rnw = false;
   bool ind = false;
   bool httui = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(atos_addr::Addr{}, "ADDR", s.addr);
+    v(atos_addr::Type{}, "TYPE", s.type);
+    v(atos_addr::PnU{}, "PnU", s.pnu);
+    v(atos_addr::RnW{}, "RnW", s.rnw);
+    v(atos_addr::InD{}, "InD", s.ind);
+    v(atos_addr::Httui{}, "HTTUI", s.httui);
+  }
   friend constexpr bool operator==(const AtosAddr&, const AtosAddr&) = default;
 };
 
-inline constexpr Words<1> kAtosAddrDefined = mask_of<1, atos_addr::Addr, atos_addr::Type, atos_addr::PnU,
-                                                     atos_addr::RnW, atos_addr::InD, atos_addr::Httui>();
+inline constexpr Words<1> kAtosAddrDefined = fields_mask<1, AtosAddr>();
+static_assert(fields_disjoint<1, AtosAddr>());
 inline constexpr Words<1> kAtosAddrRes0 = complement(kAtosAddrDefined);
 constexpr Words<1> atos_addr_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAtosAddrRes0); }
 
-constexpr Encoded<1> encode(const AtosAddr& r) noexcept {
-  return Encoder<1>{}
-      .put<atos_addr::Addr>(r.addr, "ADDR")
-      .put<atos_addr::Type>(r.type, "TYPE")
-      .put<atos_addr::PnU>(r.pnu, "PnU")
-      .put<atos_addr::RnW>(r.rnw, "RnW")
-      .put<atos_addr::InD>(r.ind, "InD")
-      .put<atos_addr::Httui>(r.httui, "HTTUI")
-      .done();
-}
-
-constexpr AtosAddr decode_atos_addr(const Words<1>& w) noexcept {
-  AtosAddr r;
-  detail::get_to<atos_addr::Addr>(w, r.addr);
-  detail::get_to<atos_addr::Type>(w, r.type);
-  detail::get_to<atos_addr::PnU>(w, r.pnu);
-  detail::get_to<atos_addr::RnW>(w, r.rnw);
-  detail::get_to<atos_addr::InD>(w, r.ind);
-  detail::get_to<atos_addr::Httui>(w, r.httui);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const AtosAddr& r, F&& f) {
-  f("ADDR", r.addr);
-  f("TYPE", detail::to_u64(r.type));
-  f("PnU", detail::to_u64(r.pnu));
-  f("RnW", detail::to_u64(r.rnw));
-  f("InD", detail::to_u64(r.ind));
-  f("HTTUI", detail::to_u64(r.httui));
-}
+constexpr Encoded<1> encode(const AtosAddr& r) noexcept { return encode_fields<1>(r); }
+constexpr AtosAddr decode_atos_addr(const Words<1>& w) noexcept { return decode_fields<AtosAddr>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GATOS_PAR (§6.3.40), 64-bit, RO. Two formats selected by FAULT (bit 0): a result
@@ -176,42 +136,24 @@ struct AtosPar {
   bool size = false;
   Shareability sh{};
   bool fault = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(atos_par::Attr{}, "ATTR", s.attr);
+    v(atos_par::Addr{}, "ADDR", s.addr);
+    v(atos_par::Size{}, "Size", s.size);
+    v(atos_par::Sh{}, "SH", s.sh);
+    v(atos_par::Fault{}, "FAULT", s.fault);
+  }
   friend constexpr bool operator==(const AtosPar&, const AtosPar&) = default;
 };
 
-inline constexpr Words<1> kAtosParDefined =
-    mask_of<1, atos_par::Attr, atos_par::Addr, atos_par::Size, atos_par::Sh, atos_par::Fault>();
+inline constexpr Words<1> kAtosParDefined = fields_mask<1, AtosPar>();
+static_assert(fields_disjoint<1, AtosPar>());
 inline constexpr Words<1> kAtosParRes0 = complement(kAtosParDefined);
 constexpr Words<1> atos_par_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAtosParRes0); }
 
-constexpr Encoded<1> encode(const AtosPar& r) noexcept {
-  return Encoder<1>{}
-      .put<atos_par::Attr>(r.attr, "ATTR")
-      .put<atos_par::Addr>(r.addr, "ADDR")
-      .put<atos_par::Size>(r.size, "Size")
-      .put<atos_par::Sh>(r.sh, "SH")
-      .put<atos_par::Fault>(r.fault, "FAULT")
-      .done();
-}
-
-constexpr AtosPar decode_atos_par(const Words<1>& w) noexcept {
-  AtosPar r;
-  detail::get_to<atos_par::Attr>(w, r.attr);
-  detail::get_to<atos_par::Addr>(w, r.addr);
-  detail::get_to<atos_par::Size>(w, r.size);
-  detail::get_to<atos_par::Sh>(w, r.sh);
-  detail::get_to<atos_par::Fault>(w, r.fault);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const AtosPar& r, F&& f) {
-  f("ATTR", detail::to_u64(r.attr));
-  f("ADDR", r.addr);
-  f("Size", detail::to_u64(r.size));
-  f("SH", detail::to_u64(r.sh));
-  f("FAULT", detail::to_u64(r.fault));
-}
+constexpr Encoded<1> encode(const AtosPar& r) noexcept { return encode_fields<1>(r); }
+constexpr AtosPar decode_atos_par(const Words<1>& w) noexcept { return decode_fields<AtosPar>(w); }
 
 /// SMMU_GATOS_PAR.REASON (FAULT == 1): what the faulting access was doing (§9.1.4).
 enum class AtosReason : std::uint8_t {
@@ -235,42 +177,24 @@ struct AtosParFault {
   std::uint8_t faultcode = 0;
   AtosReason reason{};
   bool fault = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(atos_par::ImpDef{}, "IMPLEMENTATION DEFINED", s.impdef);
+    v(atos_par::FAddr{}, "FADDR", s.faddr);
+    v(atos_par::FaultCode{}, "FAULTCODE", s.faultcode);
+    v(atos_par::Reason{}, "REASON", s.reason);
+    v(atos_par::Fault{}, "FAULT", s.fault);
+  }
   friend constexpr bool operator==(const AtosParFault&, const AtosParFault&) = default;
 };
 
-inline constexpr Words<1> kAtosParFaultDefined = mask_of<1, atos_par::ImpDef, atos_par::FAddr, atos_par::FaultCode,
-                                                         atos_par::Reason, atos_par::Fault>();
+inline constexpr Words<1> kAtosParFaultDefined = fields_mask<1, AtosParFault>();
+static_assert(fields_disjoint<1, AtosParFault>());
 inline constexpr Words<1> kAtosParFaultRes0 = complement(kAtosParFaultDefined);
 constexpr Words<1> atos_par_fault_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAtosParFaultRes0); }
 
-constexpr Encoded<1> encode(const AtosParFault& r) noexcept {
-  return Encoder<1>{}
-      .put<atos_par::ImpDef>(r.impdef, "IMPLEMENTATION DEFINED")
-      .put<atos_par::FAddr>(r.faddr, "FADDR")
-      .put<atos_par::FaultCode>(r.faultcode, "FAULTCODE")
-      .put<atos_par::Reason>(r.reason, "REASON")
-      .put<atos_par::Fault>(r.fault, "FAULT")
-      .done();
-}
-
-constexpr AtosParFault decode_atos_par_fault(const Words<1>& w) noexcept {
-  AtosParFault r;
-  detail::get_to<atos_par::ImpDef>(w, r.impdef);
-  detail::get_to<atos_par::FAddr>(w, r.faddr);
-  detail::get_to<atos_par::FaultCode>(w, r.faultcode);
-  detail::get_to<atos_par::Reason>(w, r.reason);
-  detail::get_to<atos_par::Fault>(w, r.fault);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const AtosParFault& r, F&& f) {
-  f("IMPLEMENTATION DEFINED", detail::to_u64(r.impdef));
-  f("FADDR", r.faddr);
-  f("FAULTCODE", detail::to_u64(r.faultcode));
-  f("REASON", detail::to_u64(r.reason));
-  f("FAULT", detail::to_u64(r.fault));
-}
+constexpr Encoded<1> encode(const AtosParFault& r) noexcept { return encode_fields<1>(r); }
+constexpr AtosParFault decode_atos_par_fault(const Words<1>& w) noexcept { return decode_fields<AtosParFault>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_VATOS_SEL (§6.3.44), 32-bit. Bits [31:16] are RES0; VMID[15:8] too when
@@ -281,26 +205,19 @@ using Vmid = Bits<15, 0>;
 
 struct VatosSel {
   std::uint16_t vmid = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(vatos_sel::Vmid{}, "VMID", s.vmid);
+  }
   friend constexpr bool operator==(const VatosSel&, const VatosSel&) = default;
 };
 
-inline constexpr Words<1> kVatosSelDefined = mask_of<1, vatos_sel::Vmid>();
+inline constexpr Words<1> kVatosSelDefined = fields_mask<1, VatosSel>();
+static_assert(fields_disjoint<1, VatosSel>());
 inline constexpr Words<1> kVatosSelRes0 = complement(kVatosSelDefined);
 constexpr Words<1> vatos_sel_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kVatosSelRes0); }
 
-constexpr Encoded<1> encode(const VatosSel& r) noexcept {
-  return Encoder<1>{}.put<vatos_sel::Vmid>(r.vmid, "VMID").done();
-}
-
-constexpr VatosSel decode_vatos_sel(const Words<1>& w) noexcept {
-  VatosSel r;
-  detail::get_to<vatos_sel::Vmid>(w, r.vmid);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const VatosSel& r, F&& f) {
-  f("VMID", detail::to_u64(r.vmid));
-}
+constexpr Encoded<1> encode(const VatosSel& r) noexcept { return encode_fields<1>(r); }
+constexpr VatosSel decode_vatos_sel(const Words<1>& w) noexcept { return decode_fields<VatosSel>(w); }
 
 }  // namespace smmuv3::reg

@@ -17,12 +17,16 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
-#include <type_traits>
 
-#include "../bitfield.hpp"
+#include "../record.hpp"
 
 namespace smmuv3::reg {
+
+// Every register struct lists its fields once in a static `fields(self, visitor)` (record.hpp),
+// from which encode, decode, for_each_field and the k<Name>Defined masks derive. Argument-
+// dependent lookup of `for_each_field(reg_struct, f)` searches only smmuv3::reg, the structs'
+// own namespace, so the generic smmuv3::for_each_field is made visible here.
+using smmuv3::for_each_field;
 
 /// A register value as the one-word record the encoders and decoders take.
 constexpr Words<1> reg_words(std::uint64_t value) noexcept { return Words<1>{{value}}; }
@@ -35,43 +39,5 @@ enum class Shareability : std::uint8_t { non_shareable = 0, outer_shareable = 2,
 /// Cacheability, as encoded in SMMU_CR1.{TABLE,QUEUE}_{OC,IC} (§6.3.11). These do not follow
 /// the TCR encoding: 0b01 is Write-Back, 0b10 Write-Through, 0b11 Reserved (treated as 0b00).
 enum class Cacheability : std::uint8_t { non_cacheable = 0, write_back = 1, write_through = 2 };
-
-namespace detail {
-using smmuv3::detail::to_u64;
-
-template <class T, bool = std::is_enum_v<T>>
-struct underlying {
-  using type = T;
-};
-template <class T>
-struct underlying<T, true> {
-  using type = std::underlying_type_t<T>;
-};
-template <class T>
-using underlying_t = typename underlying<T>::type;
-
-/// The largest value Field::get can return (a Bits field's max, an Addr field's address mask).
-template <class Field>
-constexpr std::uint64_t largest_value() noexcept {
-  if constexpr (requires { Field::addr_mask; })
-    return Field::addr_mask;
-  else
-    return Field::max;
-}
-
-/// Reads Field from a register record into a struct member of type T: a bool is "field != 0",
-/// an enum keeps the raw number (a reserved encoding is preserved, never rejected), an integer
-/// or an address is the field's value.
-template <class Field, class T>
-constexpr void get_to(const Words<1>& w, T& out) noexcept {
-  if constexpr (std::is_same_v<T, bool>) {
-    out = Field::get(w) != 0;
-  } else {
-    static_assert(largest_value<Field>() <= std::numeric_limits<underlying_t<T>>::max(),
-                  "the struct member is too narrow for the field");
-    out = static_cast<T>(Field::get(w));
-  }
-}
-}  // namespace detail
 
 }  // namespace smmuv3::reg

@@ -40,49 +40,27 @@ struct Cr0 {
   bool eventqen = false;
   bool priqen = false;
   bool smmuen = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cr0::DptWalkEn{}, "DPT_WALK_EN", s.dpt_walk_en);
+    v(cr0::Vmw{}, "VMW", s.vmw);
+    v(cr0::AtsChk{}, "ATSCHK", s.atschk);
+    v(cr0::CmdqEn{}, "CMDQEN", s.cmdqen);
+    v(cr0::EventqEn{}, "EVENTQEN", s.eventqen);
+    v(cr0::PriqEn{}, "PRIQEN", s.priqen);
+    v(cr0::SmmuEn{}, "SMMUEN", s.smmuen);
+  }
   friend constexpr bool operator==(const Cr0&, const Cr0&) = default;
 };
 using Cr0Ack = Cr0;
 
-inline constexpr Words<1> kCr0Defined =
-    mask_of<1, cr0::DptWalkEn, cr0::Vmw, cr0::AtsChk, cr0::CmdqEn, cr0::EventqEn, cr0::PriqEn, cr0::SmmuEn>();
+inline constexpr Words<1> kCr0Defined = fields_mask<1, Cr0>();
+static_assert(fields_disjoint<1, Cr0>());
 inline constexpr Words<1> kCr0Res0 = complement(kCr0Defined);
 constexpr Words<1> cr0_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kCr0Res0); }
 
-constexpr Encoded<1> encode(const Cr0& r) noexcept {
-  return Encoder<1>{}
-      .put<cr0::DptWalkEn>(r.dpt_walk_en, "DPT_WALK_EN")
-      .put<cr0::Vmw>(r.vmw, "VMW")
-      .put<cr0::AtsChk>(r.atschk, "ATSCHK")
-      .put<cr0::CmdqEn>(r.cmdqen, "CMDQEN")
-      .put<cr0::EventqEn>(r.eventqen, "EVENTQEN")
-      .put<cr0::PriqEn>(r.priqen, "PRIQEN")
-      .put<cr0::SmmuEn>(r.smmuen, "SMMUEN")
-      .done();
-}
-
-constexpr Cr0 decode_cr0(const Words<1>& w) noexcept {
-  Cr0 r;
-  detail::get_to<cr0::DptWalkEn>(w, r.dpt_walk_en);
-  detail::get_to<cr0::Vmw>(w, r.vmw);
-  detail::get_to<cr0::AtsChk>(w, r.atschk);
-  detail::get_to<cr0::CmdqEn>(w, r.cmdqen);
-  detail::get_to<cr0::EventqEn>(w, r.eventqen);
-  detail::get_to<cr0::PriqEn>(w, r.priqen);
-  detail::get_to<cr0::SmmuEn>(w, r.smmuen);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Cr0& r, F&& f) {
-  f("DPT_WALK_EN", detail::to_u64(r.dpt_walk_en));
-  f("VMW", detail::to_u64(r.vmw));
-  f("ATSCHK", detail::to_u64(r.atschk));
-  f("CMDQEN", detail::to_u64(r.cmdqen));
-  f("EVENTQEN", detail::to_u64(r.eventqen));
-  f("PRIQEN", detail::to_u64(r.priqen));
-  f("SMMUEN", detail::to_u64(r.smmuen));
-}
+constexpr Encoded<1> encode(const Cr0& r) noexcept { return encode_fields<1>(r); }
+constexpr Cr0 decode_cr0(const Words<1>& w) noexcept { return decode_fields<Cr0>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CR1, §6.3.11: memory attributes of Stream table (TABLE_*) and queue (QUEUE_*) accesses.
@@ -103,45 +81,25 @@ struct Cr1 {
   Shareability queue_sh{};
   Cacheability queue_oc{};
   Cacheability queue_ic{};
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cr1::TableSh{}, "TABLE_SH", s.table_sh);
+    v(cr1::TableOc{}, "TABLE_OC", s.table_oc);
+    v(cr1::TableIc{}, "TABLE_IC", s.table_ic);
+    v(cr1::QueueSh{}, "QUEUE_SH", s.queue_sh);
+    v(cr1::QueueOc{}, "QUEUE_OC", s.queue_oc);
+    v(cr1::QueueIc{}, "QUEUE_IC", s.queue_ic);
+  }
   friend constexpr bool operator==(const Cr1&, const Cr1&) = default;
 };
 
-inline constexpr Words<1> kCr1Defined =
-    mask_of<1, cr1::TableSh, cr1::TableOc, cr1::TableIc, cr1::QueueSh, cr1::QueueOc, cr1::QueueIc>();
+inline constexpr Words<1> kCr1Defined = fields_mask<1, Cr1>();
+static_assert(fields_disjoint<1, Cr1>());
 inline constexpr Words<1> kCr1Res0 = complement(kCr1Defined);
 constexpr Words<1> cr1_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kCr1Res0); }
 
-constexpr Encoded<1> encode(const Cr1& r) noexcept {
-  return Encoder<1>{}
-      .put<cr1::TableSh>(r.table_sh, "TABLE_SH")
-      .put<cr1::TableOc>(r.table_oc, "TABLE_OC")
-      .put<cr1::TableIc>(r.table_ic, "TABLE_IC")
-      .put<cr1::QueueSh>(r.queue_sh, "QUEUE_SH")
-      .put<cr1::QueueOc>(r.queue_oc, "QUEUE_OC")
-      .put<cr1::QueueIc>(r.queue_ic, "QUEUE_IC")
-      .done();
-}
-
-constexpr Cr1 decode_cr1(const Words<1>& w) noexcept {
-  Cr1 r;
-  detail::get_to<cr1::TableSh>(w, r.table_sh);
-  detail::get_to<cr1::TableOc>(w, r.table_oc);
-  detail::get_to<cr1::TableIc>(w, r.table_ic);
-  detail::get_to<cr1::QueueSh>(w, r.queue_sh);
-  detail::get_to<cr1::QueueOc>(w, r.queue_oc);
-  detail::get_to<cr1::QueueIc>(w, r.queue_ic);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Cr1& r, F&& f) {
-  f("TABLE_SH", detail::to_u64(r.table_sh));
-  f("TABLE_OC", detail::to_u64(r.table_oc));
-  f("TABLE_IC", detail::to_u64(r.table_ic));
-  f("QUEUE_SH", detail::to_u64(r.queue_sh));
-  f("QUEUE_OC", detail::to_u64(r.queue_oc));
-  f("QUEUE_IC", detail::to_u64(r.queue_ic));
-}
+constexpr Encoded<1> encode(const Cr1& r) noexcept { return encode_fields<1>(r); }
+constexpr Cr1 decode_cr1(const Words<1>& w) noexcept { return decode_fields<Cr1>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CR2, §6.3.12. Bits [31:4] are RES0. REC_CFG_ATS is RES0 unless SMMU_IDR0.ATSRECERR,
@@ -158,38 +116,23 @@ struct Cr2 {
   bool ptm = false;
   bool recinvsid = false;
   bool e2h = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cr2::RecCfgAts{}, "REC_CFG_ATS", s.rec_cfg_ats);
+    v(cr2::Ptm{}, "PTM", s.ptm);
+    v(cr2::RecInvSid{}, "RECINVSID", s.recinvsid);
+    v(cr2::E2h{}, "E2H", s.e2h);
+  }
   friend constexpr bool operator==(const Cr2&, const Cr2&) = default;
 };
 
-inline constexpr Words<1> kCr2Defined = mask_of<1, cr2::RecCfgAts, cr2::Ptm, cr2::RecInvSid, cr2::E2h>();
+inline constexpr Words<1> kCr2Defined = fields_mask<1, Cr2>();
+static_assert(fields_disjoint<1, Cr2>());
 inline constexpr Words<1> kCr2Res0 = complement(kCr2Defined);
 constexpr Words<1> cr2_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kCr2Res0); }
 
-constexpr Encoded<1> encode(const Cr2& r) noexcept {
-  return Encoder<1>{}
-      .put<cr2::RecCfgAts>(r.rec_cfg_ats, "REC_CFG_ATS")
-      .put<cr2::Ptm>(r.ptm, "PTM")
-      .put<cr2::RecInvSid>(r.recinvsid, "RECINVSID")
-      .put<cr2::E2h>(r.e2h, "E2H")
-      .done();
-}
-
-constexpr Cr2 decode_cr2(const Words<1>& w) noexcept {
-  Cr2 r;
-  detail::get_to<cr2::RecCfgAts>(w, r.rec_cfg_ats);
-  detail::get_to<cr2::Ptm>(w, r.ptm);
-  detail::get_to<cr2::RecInvSid>(w, r.recinvsid);
-  detail::get_to<cr2::E2h>(w, r.e2h);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Cr2& r, F&& f) {
-  f("REC_CFG_ATS", detail::to_u64(r.rec_cfg_ats));
-  f("PTM", detail::to_u64(r.ptm));
-  f("RECINVSID", detail::to_u64(r.recinvsid));
-  f("E2H", detail::to_u64(r.e2h));
-}
+constexpr Encoded<1> encode(const Cr2& r) noexcept { return encode_fields<1>(r); }
+constexpr Cr2 decode_cr2(const Words<1>& w) noexcept { return decode_fields<Cr2>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_STATUSR, §6.3.13. Bits [31:1] are RES0; DORMANT is RES0 unless SMMU_IDR0.DORMHINT.
@@ -199,27 +142,20 @@ using Dormant = Bit<0>;
 
 struct Statusr {
   bool dormant = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(statusr::Dormant{}, "DORMANT", s.dormant);
+  }
   friend constexpr bool operator==(const Statusr&, const Statusr&) = default;
 };
 
-inline constexpr Words<1> kStatusrDefined = mask_of<1, statusr::Dormant>();
+inline constexpr Words<1> kStatusrDefined = fields_mask<1, Statusr>();
+static_assert(fields_disjoint<1, Statusr>());
 inline constexpr Words<1> kStatusrRes0 = complement(kStatusrDefined);
 constexpr Words<1> statusr_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kStatusrRes0); }
 
-constexpr Encoded<1> encode(const Statusr& r) noexcept {
-  return Encoder<1>{}.put<statusr::Dormant>(r.dormant, "DORMANT").done();
-}
-
-constexpr Statusr decode_statusr(const Words<1>& w) noexcept {
-  Statusr r;
-  detail::get_to<statusr::Dormant>(w, r.dormant);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Statusr& r, F&& f) {
-  f("DORMANT", detail::to_u64(r.dormant));
-}
+constexpr Encoded<1> encode(const Statusr& r) noexcept { return encode_fields<1>(r); }
+constexpr Statusr decode_statusr(const Words<1>& w) noexcept { return decode_fields<Statusr>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GBPA, §6.3.14: Global ByPass Attributes, used while SMMU_CR0.SMMUEN == 0. Bits [30:21],
@@ -256,50 +192,26 @@ struct Gbpa {
   std::uint8_t alloccfg = 0;
   bool mtcfg = false;
   std::uint8_t memattr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(gbpa::Update{}, "Update", s.update);
+    v(gbpa::Abort{}, "ABORT", s.abort);
+    v(gbpa::InstCfg{}, "INSTCFG", s.instcfg);
+    v(gbpa::PrivCfg{}, "PRIVCFG", s.privcfg);
+    v(gbpa::ShCfg{}, "SHCFG", s.shcfg);
+    v(gbpa::AllocCfg{}, "ALLOCCFG", s.alloccfg);
+    v(gbpa::MtCfg{}, "MTCFG", s.mtcfg);
+    v(gbpa::MemAttr{}, "MemAttr", s.memattr);
+  }
   friend constexpr bool operator==(const Gbpa&, const Gbpa&) = default;
 };
 
-inline constexpr Words<1> kGbpaDefined = mask_of<1, gbpa::Update, gbpa::Abort, gbpa::InstCfg, gbpa::PrivCfg,
-                                                 gbpa::ShCfg, gbpa::AllocCfg, gbpa::MtCfg, gbpa::MemAttr>();
+inline constexpr Words<1> kGbpaDefined = fields_mask<1, Gbpa>();
+static_assert(fields_disjoint<1, Gbpa>());
 inline constexpr Words<1> kGbpaRes0 = complement(kGbpaDefined);
 constexpr Words<1> gbpa_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kGbpaRes0); }
 
-constexpr Encoded<1> encode(const Gbpa& r) noexcept {
-  return Encoder<1>{}
-      .put<gbpa::Update>(r.update, "Update")
-      .put<gbpa::Abort>(r.abort, "ABORT")
-      .put<gbpa::InstCfg>(r.instcfg, "INSTCFG")
-      .put<gbpa::PrivCfg>(r.privcfg, "PRIVCFG")
-      .put<gbpa::ShCfg>(r.shcfg, "SHCFG")
-      .put<gbpa::AllocCfg>(r.alloccfg, "ALLOCCFG")
-      .put<gbpa::MtCfg>(r.mtcfg, "MTCFG")
-      .put<gbpa::MemAttr>(r.memattr, "MemAttr")
-      .done();
-}
-
-constexpr Gbpa decode_gbpa(const Words<1>& w) noexcept {
-  Gbpa r;
-  detail::get_to<gbpa::Update>(w, r.update);
-  detail::get_to<gbpa::Abort>(w, r.abort);
-  detail::get_to<gbpa::InstCfg>(w, r.instcfg);
-  detail::get_to<gbpa::PrivCfg>(w, r.privcfg);
-  detail::get_to<gbpa::ShCfg>(w, r.shcfg);
-  detail::get_to<gbpa::AllocCfg>(w, r.alloccfg);
-  detail::get_to<gbpa::MtCfg>(w, r.mtcfg);
-  detail::get_to<gbpa::MemAttr>(w, r.memattr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Gbpa& r, F&& f) {
-  f("Update", detail::to_u64(r.update));
-  f("ABORT", detail::to_u64(r.abort));
-  f("INSTCFG", detail::to_u64(r.instcfg));
-  f("PRIVCFG", detail::to_u64(r.privcfg));
-  f("SHCFG", detail::to_u64(r.shcfg));
-  f("ALLOCCFG", detail::to_u64(r.alloccfg));
-  f("MTCFG", detail::to_u64(r.mtcfg));
-  f("MemAttr", detail::to_u64(r.memattr));
-}
+constexpr Encoded<1> encode(const Gbpa& r) noexcept { return encode_fields<1>(r); }
+constexpr Gbpa decode_gbpa(const Words<1>& w) noexcept { return decode_fields<Gbpa>(w); }
 
 }  // namespace smmuv3::reg

@@ -89,105 +89,44 @@ struct Idr0 {
   Ttf ttf{};
   bool s1p = false;
   bool s2p = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr0::RmeImpl{}, "RME_IMPL", s.rme_impl);
+    v(idr0::StLevel{}, "ST_LEVEL", s.st_level);
+    v(idr0::TermModel{}, "TERM_MODEL", s.term_model);
+    v(idr0::StallModel{}, "STALL_MODEL", s.stall_model);
+    v(idr0::AtsRecErr{}, "ATSRECERR", s.ats_rec_err);
+    v(idr0::TtEndian{}, "TTENDIAN", s.tt_endian);
+    v(idr0::Vatos{}, "VATOS", s.vatos);
+    v(idr0::Cd2l{}, "CD2L", s.cd2l);
+    v(idr0::Vmid16{}, "VMID16", s.vmid16);
+    v(idr0::Vmw{}, "VMW", s.vmw);
+    v(idr0::Pri{}, "PRI", s.pri);
+    v(idr0::Atos{}, "ATOS", s.atos);
+    v(idr0::Sev{}, "SEV", s.sev);
+    v(idr0::Msi{}, "MSI", s.msi);
+    v(idr0::Asid16{}, "ASID16", s.asid16);
+    v(idr0::Ns1Ats{}, "NS1ATS", s.ns1ats);
+    v(idr0::Ats{}, "ATS", s.ats);
+    v(idr0::Hyp{}, "Hyp", s.hyp);
+    v(idr0::DormHint{}, "DORMHINT", s.dorm_hint);
+    v(idr0::Httu{}, "HTTU", s.httu);
+    v(idr0::Btm{}, "BTM", s.btm);
+    v(idr0::CohAcc{}, "COHACC", s.cohacc);
+    v(idr0::Ttf{}, "TTF", s.ttf);
+    v(idr0::S1p{}, "S1P", s.s1p);
+    v(idr0::S2p{}, "S2P", s.s2p);
+  }
   friend constexpr bool operator==(const Idr0&, const Idr0&) = default;
 };
 
-inline constexpr Words<1> kIdr0Defined =
-    mask_of<1, idr0::RmeImpl, idr0::StLevel, idr0::TermModel, idr0::StallModel, idr0::AtsRecErr,
-            idr0::TtEndian, idr0::Vatos, idr0::Cd2l, idr0::Vmid16, idr0::Vmw, idr0::Pri, idr0::Atos,
-            idr0::Sev, idr0::Msi, idr0::Asid16, idr0::Ns1Ats, idr0::Ats, idr0::Hyp, idr0::DormHint,
-            idr0::Httu, idr0::Btm, idr0::CohAcc, idr0::Ttf, idr0::S1p, idr0::S2p>();
+inline constexpr Words<1> kIdr0Defined = fields_mask<1, Idr0>();
+static_assert(fields_disjoint<1, Idr0>());
 inline constexpr Words<1> kIdr0Res0 = complement(kIdr0Defined);
 constexpr Words<1> idr0_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr0Res0); }
 
-constexpr Encoded<1> encode(const Idr0& r) noexcept {
-  return Encoder<1>{}
-      .put<idr0::RmeImpl>(r.rme_impl, "RME_IMPL")
-      .put<idr0::StLevel>(r.st_level, "ST_LEVEL")
-      .put<idr0::TermModel>(r.term_model, "TERM_MODEL")
-      .put<idr0::StallModel>(r.stall_model, "STALL_MODEL")
-      .put<idr0::AtsRecErr>(r.ats_rec_err, "ATSRECERR")
-      .put<idr0::TtEndian>(r.tt_endian, "TTENDIAN")
-      .put<idr0::Vatos>(r.vatos, "VATOS")
-      .put<idr0::Cd2l>(r.cd2l, "CD2L")
-      .put<idr0::Vmid16>(r.vmid16, "VMID16")
-      .put<idr0::Vmw>(r.vmw, "VMW")
-      .put<idr0::Pri>(r.pri, "PRI")
-      .put<idr0::Atos>(r.atos, "ATOS")
-      .put<idr0::Sev>(r.sev, "SEV")
-      .put<idr0::Msi>(r.msi, "MSI")
-      .put<idr0::Asid16>(r.asid16, "ASID16")
-      .put<idr0::Ns1Ats>(r.ns1ats, "NS1ATS")
-      .put<idr0::Ats>(r.ats, "ATS")
-      .put<idr0::Hyp>(r.hyp, "Hyp")
-      .put<idr0::DormHint>(r.dorm_hint, "DORMHINT")
-      .put<idr0::Httu>(r.httu, "HTTU")
-      .put<idr0::Btm>(r.btm, "BTM")
-      .put<idr0::CohAcc>(r.cohacc, "COHACC")
-      .put<idr0::Ttf>(r.ttf, "TTF")
-      .put<idr0::S1p>(r.s1p, "S1P")
-      .put<idr0::S2p>(r.s2p, "S2P")
-      .done();
-}
-
-constexpr Idr0 decode_idr0(const Words<1>& w) noexcept {
-  Idr0 r;
-  detail::get_to<idr0::RmeImpl>(w, r.rme_impl);
-  detail::get_to<idr0::StLevel>(w, r.st_level);
-  detail::get_to<idr0::TermModel>(w, r.term_model);
-  detail::get_to<idr0::StallModel>(w, r.stall_model);
-  detail::get_to<idr0::AtsRecErr>(w, r.ats_rec_err);
-  detail::get_to<idr0::TtEndian>(w, r.tt_endian);
-  detail::get_to<idr0::Vatos>(w, r.vatos);
-  detail::get_to<idr0::Cd2l>(w, r.cd2l);
-  detail::get_to<idr0::Vmid16>(w, r.vmid16);
-  detail::get_to<idr0::Vmw>(w, r.vmw);
-  detail::get_to<idr0::Pri>(w, r.pri);
-  detail::get_to<idr0::Atos>(w, r.atos);
-  detail::get_to<idr0::Sev>(w, r.sev);
-  detail::get_to<idr0::Msi>(w, r.msi);
-  detail::get_to<idr0::Asid16>(w, r.asid16);
-  detail::get_to<idr0::Ns1Ats>(w, r.ns1ats);
-  detail::get_to<idr0::Ats>(w, r.ats);
-  detail::get_to<idr0::Hyp>(w, r.hyp);
-  detail::get_to<idr0::DormHint>(w, r.dorm_hint);
-  detail::get_to<idr0::Httu>(w, r.httu);
-  detail::get_to<idr0::Btm>(w, r.btm);
-  detail::get_to<idr0::CohAcc>(w, r.cohacc);
-  detail::get_to<idr0::Ttf>(w, r.ttf);
-  detail::get_to<idr0::S1p>(w, r.s1p);
-  detail::get_to<idr0::S2p>(w, r.s2p);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr0& r, F&& f) {
-  f("RME_IMPL", detail::to_u64(r.rme_impl));
-  f("ST_LEVEL", detail::to_u64(r.st_level));
-  f("TERM_MODEL", detail::to_u64(r.term_model));
-  f("STALL_MODEL", detail::to_u64(r.stall_model));
-  f("ATSRECERR", detail::to_u64(r.ats_rec_err));
-  f("TTENDIAN", detail::to_u64(r.tt_endian));
-  f("VATOS", detail::to_u64(r.vatos));
-  f("CD2L", detail::to_u64(r.cd2l));
-  f("VMID16", detail::to_u64(r.vmid16));
-  f("VMW", detail::to_u64(r.vmw));
-  f("PRI", detail::to_u64(r.pri));
-  f("ATOS", detail::to_u64(r.atos));
-  f("SEV", detail::to_u64(r.sev));
-  f("MSI", detail::to_u64(r.msi));
-  f("ASID16", detail::to_u64(r.asid16));
-  f("NS1ATS", detail::to_u64(r.ns1ats));
-  f("ATS", detail::to_u64(r.ats));
-  f("Hyp", detail::to_u64(r.hyp));
-  f("DORMHINT", detail::to_u64(r.dorm_hint));
-  f("HTTU", detail::to_u64(r.httu));
-  f("BTM", detail::to_u64(r.btm));
-  f("COHACC", detail::to_u64(r.cohacc));
-  f("TTF", detail::to_u64(r.ttf));
-  f("S1P", detail::to_u64(r.s1p));
-  f("S2P", detail::to_u64(r.s2p));
-}
+constexpr Encoded<1> encode(const Idr0& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr0 decode_idr0(const Words<1>& w) noexcept { return decode_fields<Idr0>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IDR1, §6.3.2. Every bit is defined. The queue sizes are log2(entries), at most 19;
@@ -218,61 +157,30 @@ struct Idr1 {
   std::uint8_t priqs = 0;
   std::uint8_t ssidsize = 0;
   std::uint8_t sidsize = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr1::Ecmdq{}, "ECMDQ", s.ecmdq);
+    v(idr1::TablesPreset{}, "TABLES_PRESET", s.tables_preset);
+    v(idr1::QueuesPreset{}, "QUEUES_PRESET", s.queues_preset);
+    v(idr1::Rel{}, "REL", s.rel);
+    v(idr1::AttrTypesOvr{}, "ATTR_TYPES_OVR", s.attr_types_ovr);
+    v(idr1::AttrPermsOvr{}, "ATTR_PERMS_OVR", s.attr_perms_ovr);
+    v(idr1::Cmdqs{}, "CMDQS", s.cmdqs);
+    v(idr1::Eventqs{}, "EVENTQS", s.eventqs);
+    v(idr1::Priqs{}, "PRIQS", s.priqs);
+    v(idr1::SsidSize{}, "SSIDSIZE", s.ssidsize);
+    v(idr1::SidSize{}, "SIDSIZE", s.sidsize);
+  }
   friend constexpr bool operator==(const Idr1&, const Idr1&) = default;
 };
 
-inline constexpr Words<1> kIdr1Defined =
-    mask_of<1, idr1::Ecmdq, idr1::TablesPreset, idr1::QueuesPreset, idr1::Rel, idr1::AttrTypesOvr,
-            idr1::AttrPermsOvr, idr1::Cmdqs, idr1::Eventqs, idr1::Priqs, idr1::SsidSize, idr1::SidSize>();
+inline constexpr Words<1> kIdr1Defined = fields_mask<1, Idr1>();
+static_assert(fields_disjoint<1, Idr1>());
 inline constexpr Words<1> kIdr1Res0 = complement(kIdr1Defined);
 constexpr Words<1> idr1_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr1Res0); }
 
-constexpr Encoded<1> encode(const Idr1& r) noexcept {
-  return Encoder<1>{}
-      .put<idr1::Ecmdq>(r.ecmdq, "ECMDQ")
-      .put<idr1::TablesPreset>(r.tables_preset, "TABLES_PRESET")
-      .put<idr1::QueuesPreset>(r.queues_preset, "QUEUES_PRESET")
-      .put<idr1::Rel>(r.rel, "REL")
-      .put<idr1::AttrTypesOvr>(r.attr_types_ovr, "ATTR_TYPES_OVR")
-      .put<idr1::AttrPermsOvr>(r.attr_perms_ovr, "ATTR_PERMS_OVR")
-      .put<idr1::Cmdqs>(r.cmdqs, "CMDQS")
-      .put<idr1::Eventqs>(r.eventqs, "EVENTQS")
-      .put<idr1::Priqs>(r.priqs, "PRIQS")
-      .put<idr1::SsidSize>(r.ssidsize, "SSIDSIZE")
-      .put<idr1::SidSize>(r.sidsize, "SIDSIZE")
-      .done();
-}
-
-constexpr Idr1 decode_idr1(const Words<1>& w) noexcept {
-  Idr1 r;
-  detail::get_to<idr1::Ecmdq>(w, r.ecmdq);
-  detail::get_to<idr1::TablesPreset>(w, r.tables_preset);
-  detail::get_to<idr1::QueuesPreset>(w, r.queues_preset);
-  detail::get_to<idr1::Rel>(w, r.rel);
-  detail::get_to<idr1::AttrTypesOvr>(w, r.attr_types_ovr);
-  detail::get_to<idr1::AttrPermsOvr>(w, r.attr_perms_ovr);
-  detail::get_to<idr1::Cmdqs>(w, r.cmdqs);
-  detail::get_to<idr1::Eventqs>(w, r.eventqs);
-  detail::get_to<idr1::Priqs>(w, r.priqs);
-  detail::get_to<idr1::SsidSize>(w, r.ssidsize);
-  detail::get_to<idr1::SidSize>(w, r.sidsize);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr1& r, F&& f) {
-  f("ECMDQ", detail::to_u64(r.ecmdq));
-  f("TABLES_PRESET", detail::to_u64(r.tables_preset));
-  f("QUEUES_PRESET", detail::to_u64(r.queues_preset));
-  f("REL", detail::to_u64(r.rel));
-  f("ATTR_TYPES_OVR", detail::to_u64(r.attr_types_ovr));
-  f("ATTR_PERMS_OVR", detail::to_u64(r.attr_perms_ovr));
-  f("CMDQS", detail::to_u64(r.cmdqs));
-  f("EVENTQS", detail::to_u64(r.eventqs));
-  f("PRIQS", detail::to_u64(r.priqs));
-  f("SSIDSIZE", detail::to_u64(r.ssidsize));
-  f("SIDSIZE", detail::to_u64(r.sidsize));
-}
+constexpr Encoded<1> encode(const Idr1& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr1 decode_idr1(const Words<1>& w) noexcept { return decode_fields<Idr1>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IDR2, §6.3.3. Bits [31:10] are RES0. BA_VATOS is RES0 when SMMU_IDR0.VATOS == 0.
@@ -282,27 +190,20 @@ using BaVatos = Bits<9, 0>;
 
 struct Idr2 {
   std::uint16_t ba_vatos = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr2::BaVatos{}, "BA_VATOS", s.ba_vatos);
+  }
   friend constexpr bool operator==(const Idr2&, const Idr2&) = default;
 };
 
-inline constexpr Words<1> kIdr2Defined = mask_of<1, idr2::BaVatos>();
+inline constexpr Words<1> kIdr2Defined = fields_mask<1, Idr2>();
+static_assert(fields_disjoint<1, Idr2>());
 inline constexpr Words<1> kIdr2Res0 = complement(kIdr2Defined);
 constexpr Words<1> idr2_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr2Res0); }
 
-constexpr Encoded<1> encode(const Idr2& r) noexcept {
-  return Encoder<1>{}.put<idr2::BaVatos>(r.ba_vatos, "BA_VATOS").done();
-}
-
-constexpr Idr2 decode_idr2(const Words<1>& w) noexcept {
-  Idr2 r;
-  detail::get_to<idr2::BaVatos>(w, r.ba_vatos);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr2& r, F&& f) {
-  f("BA_VATOS", detail::to_u64(r.ba_vatos));
-}
+constexpr Encoded<1> encode(const Idr2& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr2 decode_idr2(const Words<1>& w) noexcept { return decode_fields<Idr2>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IDR3, §6.3.4. Bits [31:24], 6 and [1:0] are RES0. (Linux defines only FWB, RIL and
@@ -354,89 +255,39 @@ struct Idr3 {
   bool xnx = false;
   bool pbha = false;
   bool had = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr3::Aie{}, "AIE", s.aie);
+    v(idr3::MtePerm{}, "MTEPERM", s.mteperm);
+    v(idr3::The{}, "THE", s.the);
+    v(idr3::S2po{}, "S2PO", s.s2po);
+    v(idr3::S2pi{}, "S2PI", s.s2pi);
+    v(idr3::S1pi{}, "S1PI", s.s1pi);
+    v(idr3::Epan{}, "EPAN", s.epan);
+    v(idr3::PasidTt{}, "PASIDTT", s.pasidtt);
+    v(idr3::Dpt{}, "DPT", s.dpt);
+    v(idr3::PtwNnc{}, "PTWNNC", s.ptwnnc);
+    v(idr3::E0pd{}, "E0PD", s.e0pd);
+    v(idr3::Bbml{}, "BBML", s.bbml);
+    v(idr3::Ril{}, "RIL", s.ril);
+    v(idr3::Stt{}, "STT", s.stt);
+    v(idr3::Fwb{}, "FWB", s.fwb);
+    v(idr3::Mpam{}, "MPAM", s.mpam);
+    v(idr3::Pps{}, "PPS", s.pps);
+    v(idr3::Xnx{}, "XNX", s.xnx);
+    v(idr3::Pbha{}, "PBHA", s.pbha);
+    v(idr3::Had{}, "HAD", s.had);
+  }
   friend constexpr bool operator==(const Idr3&, const Idr3&) = default;
 };
 
-inline constexpr Words<1> kIdr3Defined =
-    mask_of<1, idr3::Aie, idr3::MtePerm, idr3::The, idr3::S2po, idr3::S2pi, idr3::S1pi, idr3::Epan,
-            idr3::PasidTt, idr3::Dpt, idr3::PtwNnc, idr3::E0pd, idr3::Bbml, idr3::Ril, idr3::Stt,
-            idr3::Fwb, idr3::Mpam, idr3::Pps, idr3::Xnx, idr3::Pbha, idr3::Had>();
+inline constexpr Words<1> kIdr3Defined = fields_mask<1, Idr3>();
+static_assert(fields_disjoint<1, Idr3>());
 inline constexpr Words<1> kIdr3Res0 = complement(kIdr3Defined);
 constexpr Words<1> idr3_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr3Res0); }
 
-constexpr Encoded<1> encode(const Idr3& r) noexcept {
-  return Encoder<1>{}
-      .put<idr3::Aie>(r.aie, "AIE")
-      .put<idr3::MtePerm>(r.mteperm, "MTEPERM")
-      .put<idr3::The>(r.the, "THE")
-      .put<idr3::S2po>(r.s2po, "S2PO")
-      .put<idr3::S2pi>(r.s2pi, "S2PI")
-      .put<idr3::S1pi>(r.s1pi, "S1PI")
-      .put<idr3::Epan>(r.epan, "EPAN")
-      .put<idr3::PasidTt>(r.pasidtt, "PASIDTT")
-      .put<idr3::Dpt>(r.dpt, "DPT")
-      .put<idr3::PtwNnc>(r.ptwnnc, "PTWNNC")
-      .put<idr3::E0pd>(r.e0pd, "E0PD")
-      .put<idr3::Bbml>(r.bbml, "BBML")
-      .put<idr3::Ril>(r.ril, "RIL")
-      .put<idr3::Stt>(r.stt, "STT")
-      .put<idr3::Fwb>(r.fwb, "FWB")
-      .put<idr3::Mpam>(r.mpam, "MPAM")
-      .put<idr3::Pps>(r.pps, "PPS")
-      .put<idr3::Xnx>(r.xnx, "XNX")
-      .put<idr3::Pbha>(r.pbha, "PBHA")
-      .put<idr3::Had>(r.had, "HAD")
-      .done();
-}
-
-constexpr Idr3 decode_idr3(const Words<1>& w) noexcept {
-  Idr3 r;
-  detail::get_to<idr3::Aie>(w, r.aie);
-  detail::get_to<idr3::MtePerm>(w, r.mteperm);
-  detail::get_to<idr3::The>(w, r.the);
-  detail::get_to<idr3::S2po>(w, r.s2po);
-  detail::get_to<idr3::S2pi>(w, r.s2pi);
-  detail::get_to<idr3::S1pi>(w, r.s1pi);
-  detail::get_to<idr3::Epan>(w, r.epan);
-  detail::get_to<idr3::PasidTt>(w, r.pasidtt);
-  detail::get_to<idr3::Dpt>(w, r.dpt);
-  detail::get_to<idr3::PtwNnc>(w, r.ptwnnc);
-  detail::get_to<idr3::E0pd>(w, r.e0pd);
-  detail::get_to<idr3::Bbml>(w, r.bbml);
-  detail::get_to<idr3::Ril>(w, r.ril);
-  detail::get_to<idr3::Stt>(w, r.stt);
-  detail::get_to<idr3::Fwb>(w, r.fwb);
-  detail::get_to<idr3::Mpam>(w, r.mpam);
-  detail::get_to<idr3::Pps>(w, r.pps);
-  detail::get_to<idr3::Xnx>(w, r.xnx);
-  detail::get_to<idr3::Pbha>(w, r.pbha);
-  detail::get_to<idr3::Had>(w, r.had);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr3& r, F&& f) {
-  f("AIE", detail::to_u64(r.aie));
-  f("MTEPERM", detail::to_u64(r.mteperm));
-  f("THE", detail::to_u64(r.the));
-  f("S2PO", detail::to_u64(r.s2po));
-  f("S2PI", detail::to_u64(r.s2pi));
-  f("S1PI", detail::to_u64(r.s1pi));
-  f("EPAN", detail::to_u64(r.epan));
-  f("PASIDTT", detail::to_u64(r.pasidtt));
-  f("DPT", detail::to_u64(r.dpt));
-  f("PTWNNC", detail::to_u64(r.ptwnnc));
-  f("E0PD", detail::to_u64(r.e0pd));
-  f("BBML", detail::to_u64(r.bbml));
-  f("RIL", detail::to_u64(r.ril));
-  f("STT", detail::to_u64(r.stt));
-  f("FWB", detail::to_u64(r.fwb));
-  f("MPAM", detail::to_u64(r.mpam));
-  f("PPS", detail::to_u64(r.pps));
-  f("XNX", detail::to_u64(r.xnx));
-  f("PBHA", detail::to_u64(r.pbha));
-  f("HAD", detail::to_u64(r.had));
-}
+constexpr Encoded<1> encode(const Idr3& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr3 decode_idr3(const Words<1>& w) noexcept { return decode_fields<Idr3>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IDR5, §6.3.6. Bits [15:12], 9 and 3 are RES0.
@@ -494,51 +345,27 @@ struct Idr5 {
   bool gran16k = false;
   bool gran4k = false;
   Oas oas{};
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr5::StallMax{}, "STALL_MAX", s.stall_max);
+    v(idr5::Vax{}, "VAX", s.vax);
+    v(idr5::D128{}, "D128", s.d128);
+    v(idr5::Ds{}, "DS", s.ds);
+    v(idr5::Gran64k{}, "GRAN64K", s.gran64k);
+    v(idr5::Gran16k{}, "GRAN16K", s.gran16k);
+    v(idr5::Gran4k{}, "GRAN4K", s.gran4k);
+    v(idr5::Oas{}, "OAS", s.oas);
+  }
   friend constexpr bool operator==(const Idr5&, const Idr5&) = default;
 };
 
-inline constexpr Words<1> kIdr5Defined = mask_of<1, idr5::StallMax, idr5::Vax, idr5::D128, idr5::Ds,
-                                                 idr5::Gran64k, idr5::Gran16k, idr5::Gran4k, idr5::Oas>();
+inline constexpr Words<1> kIdr5Defined = fields_mask<1, Idr5>();
+static_assert(fields_disjoint<1, Idr5>());
 inline constexpr Words<1> kIdr5Res0 = complement(kIdr5Defined);
 constexpr Words<1> idr5_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr5Res0); }
 
-constexpr Encoded<1> encode(const Idr5& r) noexcept {
-  return Encoder<1>{}
-      .put<idr5::StallMax>(r.stall_max, "STALL_MAX")
-      .put<idr5::Vax>(r.vax, "VAX")
-      .put<idr5::D128>(r.d128, "D128")
-      .put<idr5::Ds>(r.ds, "DS")
-      .put<idr5::Gran64k>(r.gran64k, "GRAN64K")
-      .put<idr5::Gran16k>(r.gran16k, "GRAN16K")
-      .put<idr5::Gran4k>(r.gran4k, "GRAN4K")
-      .put<idr5::Oas>(r.oas, "OAS")
-      .done();
-}
-
-constexpr Idr5 decode_idr5(const Words<1>& w) noexcept {
-  Idr5 r;
-  detail::get_to<idr5::StallMax>(w, r.stall_max);
-  detail::get_to<idr5::Vax>(w, r.vax);
-  detail::get_to<idr5::D128>(w, r.d128);
-  detail::get_to<idr5::Ds>(w, r.ds);
-  detail::get_to<idr5::Gran64k>(w, r.gran64k);
-  detail::get_to<idr5::Gran16k>(w, r.gran16k);
-  detail::get_to<idr5::Gran4k>(w, r.gran4k);
-  detail::get_to<idr5::Oas>(w, r.oas);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr5& r, F&& f) {
-  f("STALL_MAX", detail::to_u64(r.stall_max));
-  f("VAX", detail::to_u64(r.vax));
-  f("D128", detail::to_u64(r.d128));
-  f("DS", detail::to_u64(r.ds));
-  f("GRAN64K", detail::to_u64(r.gran64k));
-  f("GRAN16K", detail::to_u64(r.gran16k));
-  f("GRAN4K", detail::to_u64(r.gran4k));
-  f("OAS", detail::to_u64(r.oas));
-}
+constexpr Encoded<1> encode(const Idr5& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr5 decode_idr5(const Words<1>& w) noexcept { return decode_fields<Idr5>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IDR6, §6.3.45 (Enhanced Command queues, present when SMMU_IDR1.ECMDQ == 1). Bits
@@ -551,32 +378,21 @@ using CmdqControlPageLog2NumQ = Bits<19, 16>;
 struct Idr6 {
   std::uint8_t cmdq_control_page_log2nump = 0;
   std::uint8_t cmdq_control_page_log2numq = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(idr6::CmdqControlPageLog2NumP{}, "CMDQ_CONTROL_PAGE_LOG2NUMP", s.cmdq_control_page_log2nump);
+    v(idr6::CmdqControlPageLog2NumQ{}, "CMDQ_CONTROL_PAGE_LOG2NUMQ", s.cmdq_control_page_log2numq);
+  }
   friend constexpr bool operator==(const Idr6&, const Idr6&) = default;
 };
 
-inline constexpr Words<1> kIdr6Defined = mask_of<1, idr6::CmdqControlPageLog2NumP, idr6::CmdqControlPageLog2NumQ>();
+inline constexpr Words<1> kIdr6Defined = fields_mask<1, Idr6>();
+static_assert(fields_disjoint<1, Idr6>());
 inline constexpr Words<1> kIdr6Res0 = complement(kIdr6Defined);
 constexpr Words<1> idr6_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIdr6Res0); }
 
-constexpr Encoded<1> encode(const Idr6& r) noexcept {
-  return Encoder<1>{}
-      .put<idr6::CmdqControlPageLog2NumP>(r.cmdq_control_page_log2nump, "CMDQ_CONTROL_PAGE_LOG2NUMP")
-      .put<idr6::CmdqControlPageLog2NumQ>(r.cmdq_control_page_log2numq, "CMDQ_CONTROL_PAGE_LOG2NUMQ")
-      .done();
-}
-
-constexpr Idr6 decode_idr6(const Words<1>& w) noexcept {
-  Idr6 r;
-  detail::get_to<idr6::CmdqControlPageLog2NumP>(w, r.cmdq_control_page_log2nump);
-  detail::get_to<idr6::CmdqControlPageLog2NumQ>(w, r.cmdq_control_page_log2numq);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Idr6& r, F&& f) {
-  f("CMDQ_CONTROL_PAGE_LOG2NUMP", detail::to_u64(r.cmdq_control_page_log2nump));
-  f("CMDQ_CONTROL_PAGE_LOG2NUMQ", detail::to_u64(r.cmdq_control_page_log2numq));
-}
+constexpr Encoded<1> encode(const Idr6& r) noexcept { return encode_fields<1>(r); }
+constexpr Idr6 decode_idr6(const Words<1>& w) noexcept { return decode_fields<Idr6>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_IIDR, §6.3.7: implementation identification. Every bit is defined.
@@ -595,38 +411,23 @@ struct Iidr {
   std::uint8_t variant = 0;
   std::uint8_t revision = 0;
   std::uint16_t implementer = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(iidr::ProductId{}, "ProductID", s.product_id);
+    v(iidr::Variant{}, "Variant", s.variant);
+    v(iidr::Revision{}, "Revision", s.revision);
+    v(iidr::Implementer{}, "Implementer", s.implementer);
+  }
   friend constexpr bool operator==(const Iidr&, const Iidr&) = default;
 };
 
-inline constexpr Words<1> kIidrDefined = mask_of<1, iidr::ProductId, iidr::Variant, iidr::Revision, iidr::Implementer>();
+inline constexpr Words<1> kIidrDefined = fields_mask<1, Iidr>();
+static_assert(fields_disjoint<1, Iidr>());
 inline constexpr Words<1> kIidrRes0 = complement(kIidrDefined);
 constexpr Words<1> iidr_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIidrRes0); }
 
-constexpr Encoded<1> encode(const Iidr& r) noexcept {
-  return Encoder<1>{}
-      .put<iidr::ProductId>(r.product_id, "ProductID")
-      .put<iidr::Variant>(r.variant, "Variant")
-      .put<iidr::Revision>(r.revision, "Revision")
-      .put<iidr::Implementer>(r.implementer, "Implementer")
-      .done();
-}
-
-constexpr Iidr decode_iidr(const Words<1>& w) noexcept {
-  Iidr r;
-  detail::get_to<iidr::ProductId>(w, r.product_id);
-  detail::get_to<iidr::Variant>(w, r.variant);
-  detail::get_to<iidr::Revision>(w, r.revision);
-  detail::get_to<iidr::Implementer>(w, r.implementer);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Iidr& r, F&& f) {
-  f("ProductID", detail::to_u64(r.product_id));
-  f("Variant", detail::to_u64(r.variant));
-  f("Revision", detail::to_u64(r.revision));
-  f("Implementer", detail::to_u64(r.implementer));
-}
+constexpr Encoded<1> encode(const Iidr& r) noexcept { return encode_fields<1>(r); }
+constexpr Iidr decode_iidr(const Words<1>& w) noexcept { return decode_fields<Iidr>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_AIDR, §6.3.8: architecture revision. Bits [31:8] are RES0.
@@ -641,31 +442,20 @@ enum class ArchMinorRev : std::uint8_t { smmuv3_0 = 0, smmuv3_1 = 1, smmuv3_2 = 
 struct Aidr {
   std::uint8_t arch_major_rev = 0;
   ArchMinorRev arch_minor_rev{};
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(aidr::ArchMajorRev{}, "ArchMajorRev", s.arch_major_rev);
+    v(aidr::ArchMinorRev{}, "ArchMinorRev", s.arch_minor_rev);
+  }
   friend constexpr bool operator==(const Aidr&, const Aidr&) = default;
 };
 
-inline constexpr Words<1> kAidrDefined = mask_of<1, aidr::ArchMajorRev, aidr::ArchMinorRev>();
+inline constexpr Words<1> kAidrDefined = fields_mask<1, Aidr>();
+static_assert(fields_disjoint<1, Aidr>());
 inline constexpr Words<1> kAidrRes0 = complement(kAidrDefined);
 constexpr Words<1> aidr_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kAidrRes0); }
 
-constexpr Encoded<1> encode(const Aidr& r) noexcept {
-  return Encoder<1>{}
-      .put<aidr::ArchMajorRev>(r.arch_major_rev, "ArchMajorRev")
-      .put<aidr::ArchMinorRev>(r.arch_minor_rev, "ArchMinorRev")
-      .done();
-}
-
-constexpr Aidr decode_aidr(const Words<1>& w) noexcept {
-  Aidr r;
-  detail::get_to<aidr::ArchMajorRev>(w, r.arch_major_rev);
-  detail::get_to<aidr::ArchMinorRev>(w, r.arch_minor_rev);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Aidr& r, F&& f) {
-  f("ArchMajorRev", detail::to_u64(r.arch_major_rev));
-  f("ArchMinorRev", detail::to_u64(r.arch_minor_rev));
-}
+constexpr Encoded<1> encode(const Aidr& r) noexcept { return encode_fields<1>(r); }
+constexpr Aidr decode_aidr(const Words<1>& w) noexcept { return decode_fields<Aidr>(w); }
 
 }  // namespace smmuv3::reg

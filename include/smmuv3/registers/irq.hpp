@@ -24,36 +24,23 @@ struct IrqCtrl {
   bool eventq_irqen = false;
   bool priq_irqen = false;
   bool gerror_irqen = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(irq_ctrl::EventqIrqEn{}, "EVENTQ_IRQEN", s.eventq_irqen);
+    v(irq_ctrl::PriqIrqEn{}, "PRIQ_IRQEN", s.priq_irqen);
+    v(irq_ctrl::GerrorIrqEn{}, "GERROR_IRQEN", s.gerror_irqen);
+  }
   friend constexpr bool operator==(const IrqCtrl&, const IrqCtrl&) = default;
 };
 using IrqCtrlAck = IrqCtrl;
 
-inline constexpr Words<1> kIrqCtrlDefined = mask_of<1, irq_ctrl::EventqIrqEn, irq_ctrl::PriqIrqEn, irq_ctrl::GerrorIrqEn>();
+inline constexpr Words<1> kIrqCtrlDefined = fields_mask<1, IrqCtrl>();
+static_assert(fields_disjoint<1, IrqCtrl>());
 inline constexpr Words<1> kIrqCtrlRes0 = complement(kIrqCtrlDefined);
 constexpr Words<1> irq_ctrl_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIrqCtrlRes0); }
 
-constexpr Encoded<1> encode(const IrqCtrl& r) noexcept {
-  return Encoder<1>{}
-      .put<irq_ctrl::EventqIrqEn>(r.eventq_irqen, "EVENTQ_IRQEN")
-      .put<irq_ctrl::PriqIrqEn>(r.priq_irqen, "PRIQ_IRQEN")
-      .put<irq_ctrl::GerrorIrqEn>(r.gerror_irqen, "GERROR_IRQEN")
-      .done();
-}
-
-constexpr IrqCtrl decode_irq_ctrl(const Words<1>& w) noexcept {
-  IrqCtrl r;
-  detail::get_to<irq_ctrl::EventqIrqEn>(w, r.eventq_irqen);
-  detail::get_to<irq_ctrl::PriqIrqEn>(w, r.priq_irqen);
-  detail::get_to<irq_ctrl::GerrorIrqEn>(w, r.gerror_irqen);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const IrqCtrl& r, F&& f) {
-  f("EVENTQ_IRQEN", detail::to_u64(r.eventq_irqen));
-  f("PRIQ_IRQEN", detail::to_u64(r.priq_irqen));
-  f("GERROR_IRQEN", detail::to_u64(r.gerror_irqen));
-}
+constexpr Encoded<1> encode(const IrqCtrl& r) noexcept { return encode_fields<1>(r); }
+constexpr IrqCtrl decode_irq_ctrl(const Words<1>& w) noexcept { return decode_fields<IrqCtrl>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GERROR, §6.3.19; SMMU_GERRORN (§6.3.20) has the same fields. An error is active while
@@ -88,14 +75,25 @@ struct Gerror {
   bool priq_abt_err = false;
   bool eventq_abt_err = false;
   bool cmdq_err = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(gerror::DptErr{}, "DPT_ERR", s.dpt_err);
+    v(gerror::CmdqpErr{}, "CMDQP_ERR", s.cmdqp_err);
+    v(gerror::SfmErr{}, "SFM_ERR", s.sfm_err);
+    v(gerror::MsiGerrorAbtErr{}, "MSI_GERROR_ABT_ERR", s.msi_gerror_abt_err);
+    v(gerror::MsiPriqAbtErr{}, "MSI_PRIQ_ABT_ERR", s.msi_priq_abt_err);
+    v(gerror::MsiEventqAbtErr{}, "MSI_EVENTQ_ABT_ERR", s.msi_eventq_abt_err);
+    v(gerror::MsiCmdqAbtErr{}, "MSI_CMDQ_ABT_ERR", s.msi_cmdq_abt_err);
+    v(gerror::PriqAbtErr{}, "PRIQ_ABT_ERR", s.priq_abt_err);
+    v(gerror::EventqAbtErr{}, "EVENTQ_ABT_ERR", s.eventq_abt_err);
+    v(gerror::CmdqErr{}, "CMDQ_ERR", s.cmdq_err);
+  }
   friend constexpr bool operator==(const Gerror&, const Gerror&) = default;
 };
 using Gerrorn = Gerror;
 
-inline constexpr Words<1> kGerrorDefined =
-    mask_of<1, gerror::DptErr, gerror::CmdqpErr, gerror::SfmErr, gerror::MsiGerrorAbtErr, gerror::MsiPriqAbtErr,
-            gerror::MsiEventqAbtErr, gerror::MsiCmdqAbtErr, gerror::PriqAbtErr, gerror::EventqAbtErr,
-            gerror::CmdqErr>();
+inline constexpr Words<1> kGerrorDefined = fields_mask<1, Gerror>();
+static_assert(fields_disjoint<1, Gerror>());
 inline constexpr Words<1> kGerrorRes0 = complement(kGerrorDefined);
 constexpr Words<1> gerror_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kGerrorRes0); }
 
@@ -105,49 +103,8 @@ constexpr std::uint32_t active_gerrors(std::uint32_t gerror_value, std::uint32_t
   return static_cast<std::uint32_t>((gerror_value ^ gerrorn_value) & kGerrorDefined[0]);
 }
 
-constexpr Encoded<1> encode(const Gerror& r) noexcept {
-  return Encoder<1>{}
-      .put<gerror::DptErr>(r.dpt_err, "DPT_ERR")
-      .put<gerror::CmdqpErr>(r.cmdqp_err, "CMDQP_ERR")
-      .put<gerror::SfmErr>(r.sfm_err, "SFM_ERR")
-      .put<gerror::MsiGerrorAbtErr>(r.msi_gerror_abt_err, "MSI_GERROR_ABT_ERR")
-      .put<gerror::MsiPriqAbtErr>(r.msi_priq_abt_err, "MSI_PRIQ_ABT_ERR")
-      .put<gerror::MsiEventqAbtErr>(r.msi_eventq_abt_err, "MSI_EVENTQ_ABT_ERR")
-      .put<gerror::MsiCmdqAbtErr>(r.msi_cmdq_abt_err, "MSI_CMDQ_ABT_ERR")
-      .put<gerror::PriqAbtErr>(r.priq_abt_err, "PRIQ_ABT_ERR")
-      .put<gerror::EventqAbtErr>(r.eventq_abt_err, "EVENTQ_ABT_ERR")
-      .put<gerror::CmdqErr>(r.cmdq_err, "CMDQ_ERR")
-      .done();
-}
-
-constexpr Gerror decode_gerror(const Words<1>& w) noexcept {
-  Gerror r;
-  detail::get_to<gerror::DptErr>(w, r.dpt_err);
-  detail::get_to<gerror::CmdqpErr>(w, r.cmdqp_err);
-  detail::get_to<gerror::SfmErr>(w, r.sfm_err);
-  detail::get_to<gerror::MsiGerrorAbtErr>(w, r.msi_gerror_abt_err);
-  detail::get_to<gerror::MsiPriqAbtErr>(w, r.msi_priq_abt_err);
-  detail::get_to<gerror::MsiEventqAbtErr>(w, r.msi_eventq_abt_err);
-  detail::get_to<gerror::MsiCmdqAbtErr>(w, r.msi_cmdq_abt_err);
-  detail::get_to<gerror::PriqAbtErr>(w, r.priq_abt_err);
-  detail::get_to<gerror::EventqAbtErr>(w, r.eventq_abt_err);
-  detail::get_to<gerror::CmdqErr>(w, r.cmdq_err);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Gerror& r, F&& f) {
-  f("DPT_ERR", detail::to_u64(r.dpt_err));
-  f("CMDQP_ERR", detail::to_u64(r.cmdqp_err));
-  f("SFM_ERR", detail::to_u64(r.sfm_err));
-  f("MSI_GERROR_ABT_ERR", detail::to_u64(r.msi_gerror_abt_err));
-  f("MSI_PRIQ_ABT_ERR", detail::to_u64(r.msi_priq_abt_err));
-  f("MSI_EVENTQ_ABT_ERR", detail::to_u64(r.msi_eventq_abt_err));
-  f("MSI_CMDQ_ABT_ERR", detail::to_u64(r.msi_cmdq_abt_err));
-  f("PRIQ_ABT_ERR", detail::to_u64(r.priq_abt_err));
-  f("EVENTQ_ABT_ERR", detail::to_u64(r.eventq_abt_err));
-  f("CMDQ_ERR", detail::to_u64(r.cmdq_err));
-}
+constexpr Encoded<1> encode(const Gerror& r) noexcept { return encode_fields<1>(r); }
+constexpr Gerror decode_gerror(const Words<1>& w) noexcept { return decode_fields<Gerror>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_{GERROR,EVENTQ,PRIQ}_IRQ_CFG0, §6.3.21 / §6.3.30 / §6.3.34: 64-bit MSI target address.
@@ -161,27 +118,20 @@ using Addr = smmuv3::Addr<55, 2, 2>;
 
 struct IrqCfg0 {
   std::uint64_t addr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(irq_cfg0::Addr{}, "ADDR", s.addr);
+  }
   friend constexpr bool operator==(const IrqCfg0&, const IrqCfg0&) = default;
 };
 
-inline constexpr Words<1> kIrqCfg0Defined = mask_of<1, irq_cfg0::Addr>();
+inline constexpr Words<1> kIrqCfg0Defined = fields_mask<1, IrqCfg0>();
+static_assert(fields_disjoint<1, IrqCfg0>());
 inline constexpr Words<1> kIrqCfg0Res0 = complement(kIrqCfg0Defined);
 constexpr Words<1> irq_cfg0_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIrqCfg0Res0); }
 
-constexpr Encoded<1> encode(const IrqCfg0& r) noexcept {
-  return Encoder<1>{}.put<irq_cfg0::Addr>(r.addr, "ADDR").done();
-}
-
-constexpr IrqCfg0 decode_irq_cfg0(const Words<1>& w) noexcept {
-  IrqCfg0 r;
-  detail::get_to<irq_cfg0::Addr>(w, r.addr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const IrqCfg0& r, F&& f) {
-  f("ADDR", r.addr);
-}
+constexpr Encoded<1> encode(const IrqCfg0& r) noexcept { return encode_fields<1>(r); }
+constexpr IrqCfg0 decode_irq_cfg0(const Words<1>& w) noexcept { return decode_fields<IrqCfg0>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_{GERROR,EVENTQ,PRIQ}_IRQ_CFG1, §6.3.22 / §6.3.31 / §6.3.35: the 32-bit MSI payload.
@@ -191,27 +141,20 @@ using Data = Bits<31, 0>;
 
 struct IrqCfg1 {
   std::uint32_t data = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(irq_cfg1::Data{}, "DATA", s.data);
+  }
   friend constexpr bool operator==(const IrqCfg1&, const IrqCfg1&) = default;
 };
 
-inline constexpr Words<1> kIrqCfg1Defined = mask_of<1, irq_cfg1::Data>();
+inline constexpr Words<1> kIrqCfg1Defined = fields_mask<1, IrqCfg1>();
+static_assert(fields_disjoint<1, IrqCfg1>());
 inline constexpr Words<1> kIrqCfg1Res0 = complement(kIrqCfg1Defined);
 constexpr Words<1> irq_cfg1_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIrqCfg1Res0); }
 
-constexpr Encoded<1> encode(const IrqCfg1& r) noexcept {
-  return Encoder<1>{}.put<irq_cfg1::Data>(r.data, "DATA").done();
-}
-
-constexpr IrqCfg1 decode_irq_cfg1(const Words<1>& w) noexcept {
-  IrqCfg1 r;
-  detail::get_to<irq_cfg1::Data>(w, r.data);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const IrqCfg1& r, F&& f) {
-  f("DATA", detail::to_u64(r.data));
-}
+constexpr Encoded<1> encode(const IrqCfg1& r) noexcept { return encode_fields<1>(r); }
+constexpr IrqCfg1 decode_irq_cfg1(const Words<1>& w) noexcept { return decode_fields<IrqCfg1>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_{GERROR,EVENTQ}_IRQ_CFG2, §6.3.23 / §6.3.32: MSI memory type and Shareability. Bits
@@ -224,29 +167,21 @@ using MemAttr = Bits<3, 0>;
 struct IrqCfg2 {
   Shareability sh{};
   std::uint8_t memattr = 0;  // encoded as STE.MemAttr
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(irq_cfg2::Sh{}, "SH", s.sh);
+    v(irq_cfg2::MemAttr{}, "MemAttr", s.memattr);
+  }
   friend constexpr bool operator==(const IrqCfg2&, const IrqCfg2&) = default;
 };
 
-inline constexpr Words<1> kIrqCfg2Defined = mask_of<1, irq_cfg2::Sh, irq_cfg2::MemAttr>();
+inline constexpr Words<1> kIrqCfg2Defined = fields_mask<1, IrqCfg2>();
+static_assert(fields_disjoint<1, IrqCfg2>());
 inline constexpr Words<1> kIrqCfg2Res0 = complement(kIrqCfg2Defined);
 constexpr Words<1> irq_cfg2_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kIrqCfg2Res0); }
 
-constexpr Encoded<1> encode(const IrqCfg2& r) noexcept {
-  return Encoder<1>{}.put<irq_cfg2::Sh>(r.sh, "SH").put<irq_cfg2::MemAttr>(r.memattr, "MemAttr").done();
-}
-
-constexpr IrqCfg2 decode_irq_cfg2(const Words<1>& w) noexcept {
-  IrqCfg2 r;
-  detail::get_to<irq_cfg2::Sh>(w, r.sh);
-  detail::get_to<irq_cfg2::MemAttr>(w, r.memattr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const IrqCfg2& r, F&& f) {
-  f("SH", detail::to_u64(r.sh));
-  f("MemAttr", detail::to_u64(r.memattr));
-}
+constexpr Encoded<1> encode(const IrqCfg2& r) noexcept { return encode_fields<1>(r); }
+constexpr IrqCfg2 decode_irq_cfg2(const Words<1>& w) noexcept { return decode_fields<IrqCfg2>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_PRIQ_IRQ_CFG2, §6.3.36: as IrqCfg2 plus LO ("Last Only": interrupt only for a PRI
@@ -262,34 +197,21 @@ struct PriqIrqCfg2 {
   bool lo = false;
   Shareability sh{};
   std::uint8_t memattr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(priq_irq_cfg2::Lo{}, "LO", s.lo);
+    v(priq_irq_cfg2::Sh{}, "SH", s.sh);
+    v(priq_irq_cfg2::MemAttr{}, "MemAttr", s.memattr);
+  }
   friend constexpr bool operator==(const PriqIrqCfg2&, const PriqIrqCfg2&) = default;
 };
 
-inline constexpr Words<1> kPriqIrqCfg2Defined = mask_of<1, priq_irq_cfg2::Lo, priq_irq_cfg2::Sh, priq_irq_cfg2::MemAttr>();
+inline constexpr Words<1> kPriqIrqCfg2Defined = fields_mask<1, PriqIrqCfg2>();
+static_assert(fields_disjoint<1, PriqIrqCfg2>());
 inline constexpr Words<1> kPriqIrqCfg2Res0 = complement(kPriqIrqCfg2Defined);
 constexpr Words<1> priq_irq_cfg2_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kPriqIrqCfg2Res0); }
 
-constexpr Encoded<1> encode(const PriqIrqCfg2& r) noexcept {
-  return Encoder<1>{}
-      .put<priq_irq_cfg2::Lo>(r.lo, "LO")
-      .put<priq_irq_cfg2::Sh>(r.sh, "SH")
-      .put<priq_irq_cfg2::MemAttr>(r.memattr, "MemAttr")
-      .done();
-}
-
-constexpr PriqIrqCfg2 decode_priq_irq_cfg2(const Words<1>& w) noexcept {
-  PriqIrqCfg2 r;
-  detail::get_to<priq_irq_cfg2::Lo>(w, r.lo);
-  detail::get_to<priq_irq_cfg2::Sh>(w, r.sh);
-  detail::get_to<priq_irq_cfg2::MemAttr>(w, r.memattr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const PriqIrqCfg2& r, F&& f) {
-  f("LO", detail::to_u64(r.lo));
-  f("SH", detail::to_u64(r.sh));
-  f("MemAttr", detail::to_u64(r.memattr));
-}
+constexpr Encoded<1> encode(const PriqIrqCfg2& r) noexcept { return encode_fields<1>(r); }
+constexpr PriqIrqCfg2 decode_priq_irq_cfg2(const Words<1>& w) noexcept { return decode_fields<PriqIrqCfg2>(w); }
 
 }  // namespace smmuv3::reg

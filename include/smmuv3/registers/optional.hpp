@@ -46,52 +46,33 @@ enum class S2Perm : std::uint8_t {
   rw_pux = 0xF,
 };
 
-/// SMMU_S2PII; s2pii[p] is S2PII<p>.
-struct S2pii {
-  S2Perm s2pii[s2pii::kCount] = {};
-  friend constexpr bool operator==(const S2pii&, const S2pii&) = default;
-};
-
 namespace detail {
-template <unsigned P>
-constexpr void put_s2pii(Encoder<1>& e, const S2pii& r) noexcept {
-  // Spec order is p = 15 down to 0, so the first field reported is the highest one.
-  e.put<s2pii::S2pii<P>>(r.s2pii[P], s2pii::kNames[P]);
-  if constexpr (P > 0) put_s2pii<P - 1>(e, r);
-}
-template <unsigned P>
-constexpr void get_s2pii(const Words<1>& w, S2pii& r) noexcept {
-  get_to<s2pii::S2pii<P>>(w, r.s2pii[P]);
-  if constexpr (P > 0) get_s2pii<P - 1>(w, r);
-}
-template <unsigned P>
-constexpr Words<1> s2pii_mask() noexcept {
-  Words<1> m = mask_of<1, s2pii::S2pii<P>>();
-  if constexpr (P > 0) m[0] |= s2pii_mask<P - 1>()[0];
-  return m;
+/// Visits S2PII<P> down to S2PII<0>: the spec lists them from the top bit, so that is the order
+/// for_each_field reports and the order in which encode looks for a value that does not fit.
+template <unsigned P, class Self, class V>
+constexpr void s2pii_fields(Self& s, V& v) {
+  v(s2pii::S2pii<P>{}, s2pii::kNames[P], s.s2pii[P]);
+  if constexpr (P > 0) s2pii_fields<P - 1>(s, v);
 }
 }  // namespace detail
 
-inline constexpr Words<1> kS2piiDefined = detail::s2pii_mask<s2pii::kCount - 1>();
+/// SMMU_S2PII; s2pii[p] is S2PII<p>.
+struct S2pii {
+  S2Perm s2pii[s2pii::kCount] = {};
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    detail::s2pii_fields<s2pii::kCount - 1>(s, v);
+  }
+  friend constexpr bool operator==(const S2pii&, const S2pii&) = default;
+};
+
+inline constexpr Words<1> kS2piiDefined = fields_mask<1, S2pii>();
+static_assert(fields_disjoint<1, S2pii>());
 inline constexpr Words<1> kS2piiRes0 = complement(kS2piiDefined);
 constexpr Words<1> s2pii_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kS2piiRes0); }
 
-constexpr Encoded<1> encode(const S2pii& r) noexcept {
-  Encoder<1> e;
-  detail::put_s2pii<s2pii::kCount - 1>(e, r);
-  return e.done();
-}
-
-constexpr S2pii decode_s2pii(const Words<1>& w) noexcept {
-  S2pii r;
-  detail::get_s2pii<s2pii::kCount - 1>(w, r);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const S2pii& r, F&& f) {
-  for (unsigned p = s2pii::kCount; p-- > 0;) f(s2pii::kNames[p], detail::to_u64(r.s2pii[p]));
-}
+constexpr Encoded<1> encode(const S2pii& r) noexcept { return encode_fields<1>(r); }
+constexpr S2pii decode_s2pii(const Words<1>& w) noexcept { return decode_fields<S2pii>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_MPAMIDR, §6.3.41, 32-bit RO. Bits [31:24] are RES0.
@@ -103,29 +84,21 @@ using PartIdMax = Bits<15, 0>;
 struct Mpamidr {
   std::uint8_t pmg_max = 0;
   std::uint16_t partid_max = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(mpamidr::PmgMax{}, "PMG_MAX", s.pmg_max);
+    v(mpamidr::PartIdMax{}, "PARTID_MAX", s.partid_max);
+  }
   friend constexpr bool operator==(const Mpamidr&, const Mpamidr&) = default;
 };
 
-inline constexpr Words<1> kMpamidrDefined = mask_of<1, mpamidr::PmgMax, mpamidr::PartIdMax>();
+inline constexpr Words<1> kMpamidrDefined = fields_mask<1, Mpamidr>();
+static_assert(fields_disjoint<1, Mpamidr>());
 inline constexpr Words<1> kMpamidrRes0 = complement(kMpamidrDefined);
 constexpr Words<1> mpamidr_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kMpamidrRes0); }
 
-constexpr Encoded<1> encode(const Mpamidr& r) noexcept {
-  return Encoder<1>{}.put<mpamidr::PmgMax>(r.pmg_max, "PMG_MAX").put<mpamidr::PartIdMax>(r.partid_max, "PARTID_MAX").done();
-}
-
-constexpr Mpamidr decode_mpamidr(const Words<1>& w) noexcept {
-  Mpamidr r;
-  detail::get_to<mpamidr::PmgMax>(w, r.pmg_max);
-  detail::get_to<mpamidr::PartIdMax>(w, r.partid_max);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Mpamidr& r, F&& f) {
-  f("PMG_MAX", detail::to_u64(r.pmg_max));
-  f("PARTID_MAX", detail::to_u64(r.partid_max));
-}
+constexpr Encoded<1> encode(const Mpamidr& r) noexcept { return encode_fields<1>(r); }
+constexpr Mpamidr decode_mpamidr(const Words<1>& w) noexcept { return decode_fields<Mpamidr>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GMPAM, §6.3.42: MPAM attributes of SMMU-originated accesses. Bits [30:24] are RES0;
@@ -140,35 +113,22 @@ struct Gmpam {
   bool update = false;
   std::uint8_t so_pmg = 0;
   std::uint16_t so_partid = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(gmpam::Update{}, "Update", s.update);
+    v(gmpam::SoPmg{}, "SO_PMG", s.so_pmg);
+    v(gmpam::SoPartId{}, "SO_PARTID", s.so_partid);
+  }
   friend constexpr bool operator==(const Gmpam&, const Gmpam&) = default;
 };
 
-inline constexpr Words<1> kGmpamDefined = mask_of<1, gmpam::Update, gmpam::SoPmg, gmpam::SoPartId>();
+inline constexpr Words<1> kGmpamDefined = fields_mask<1, Gmpam>();
+static_assert(fields_disjoint<1, Gmpam>());
 inline constexpr Words<1> kGmpamRes0 = complement(kGmpamDefined);
 constexpr Words<1> gmpam_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kGmpamRes0); }
 
-constexpr Encoded<1> encode(const Gmpam& r) noexcept {
-  return Encoder<1>{}
-      .put<gmpam::Update>(r.update, "Update")
-      .put<gmpam::SoPmg>(r.so_pmg, "SO_PMG")
-      .put<gmpam::SoPartId>(r.so_partid, "SO_PARTID")
-      .done();
-}
-
-constexpr Gmpam decode_gmpam(const Words<1>& w) noexcept {
-  Gmpam r;
-  detail::get_to<gmpam::Update>(w, r.update);
-  detail::get_to<gmpam::SoPmg>(w, r.so_pmg);
-  detail::get_to<gmpam::SoPartId>(w, r.so_partid);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Gmpam& r, F&& f) {
-  f("Update", detail::to_u64(r.update));
-  f("SO_PMG", detail::to_u64(r.so_pmg));
-  f("SO_PARTID", detail::to_u64(r.so_partid));
-}
+constexpr Encoded<1> encode(const Gmpam& r) noexcept { return encode_fields<1>(r); }
+constexpr Gmpam decode_gmpam(const Words<1>& w) noexcept { return decode_fields<Gmpam>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_GBPMPAM, §6.3.43: MPAM attributes of globally bypassed transactions. Bits [30:24] RES0.
@@ -182,35 +142,22 @@ struct Gbpmpam {
   bool update = false;
   std::uint8_t gbp_pmg = 0;
   std::uint16_t gbp_partid = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(gbpmpam::Update{}, "Update", s.update);
+    v(gbpmpam::GbpPmg{}, "GBP_PMG", s.gbp_pmg);
+    v(gbpmpam::GbpPartId{}, "GBP_PARTID", s.gbp_partid);
+  }
   friend constexpr bool operator==(const Gbpmpam&, const Gbpmpam&) = default;
 };
 
-inline constexpr Words<1> kGbpmpamDefined = mask_of<1, gbpmpam::Update, gbpmpam::GbpPmg, gbpmpam::GbpPartId>();
+inline constexpr Words<1> kGbpmpamDefined = fields_mask<1, Gbpmpam>();
+static_assert(fields_disjoint<1, Gbpmpam>());
 inline constexpr Words<1> kGbpmpamRes0 = complement(kGbpmpamDefined);
 constexpr Words<1> gbpmpam_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kGbpmpamRes0); }
 
-constexpr Encoded<1> encode(const Gbpmpam& r) noexcept {
-  return Encoder<1>{}
-      .put<gbpmpam::Update>(r.update, "Update")
-      .put<gbpmpam::GbpPmg>(r.gbp_pmg, "GBP_PMG")
-      .put<gbpmpam::GbpPartId>(r.gbp_partid, "GBP_PARTID")
-      .done();
-}
-
-constexpr Gbpmpam decode_gbpmpam(const Words<1>& w) noexcept {
-  Gbpmpam r;
-  detail::get_to<gbpmpam::Update>(w, r.update);
-  detail::get_to<gbpmpam::GbpPmg>(w, r.gbp_pmg);
-  detail::get_to<gbpmpam::GbpPartId>(w, r.gbp_partid);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const Gbpmpam& r, F&& f) {
-  f("Update", detail::to_u64(r.update));
-  f("GBP_PMG", detail::to_u64(r.gbp_pmg));
-  f("GBP_PARTID", detail::to_u64(r.gbp_partid));
-}
+constexpr Encoded<1> encode(const Gbpmpam& r) noexcept { return encode_fields<1>(r); }
+constexpr Gbpmpam decode_gbpmpam(const Words<1>& w) noexcept { return decode_fields<Gbpmpam>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_DPT_BASE, §6.3.46, 64-bit: base of level 0 of the Device Permission Table. Bits 63,
@@ -223,29 +170,21 @@ using BAddr = smmuv3::Addr<55, 12, 12>;
 struct DptBase {
   bool ra = false;
   std::uint64_t baddr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(dpt_base::Ra{}, "RA", s.ra);
+    v(dpt_base::BAddr{}, "BADDR", s.baddr);
+  }
   friend constexpr bool operator==(const DptBase&, const DptBase&) = default;
 };
 
-inline constexpr Words<1> kDptBaseDefined = mask_of<1, dpt_base::Ra, dpt_base::BAddr>();
+inline constexpr Words<1> kDptBaseDefined = fields_mask<1, DptBase>();
+static_assert(fields_disjoint<1, DptBase>());
 inline constexpr Words<1> kDptBaseRes0 = complement(kDptBaseDefined);
 constexpr Words<1> dpt_base_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kDptBaseRes0); }
 
-constexpr Encoded<1> encode(const DptBase& r) noexcept {
-  return Encoder<1>{}.put<dpt_base::Ra>(r.ra, "RA").put<dpt_base::BAddr>(r.baddr, "BADDR").done();
-}
-
-constexpr DptBase decode_dpt_base(const Words<1>& w) noexcept {
-  DptBase r;
-  detail::get_to<dpt_base::Ra>(w, r.ra);
-  detail::get_to<dpt_base::BAddr>(w, r.baddr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const DptBase& r, F&& f) {
-  f("RA", detail::to_u64(r.ra));
-  f("BADDR", r.baddr);
-}
+constexpr Encoded<1> encode(const DptBase& r) noexcept { return encode_fields<1>(r); }
+constexpr DptBase decode_dpt_base(const Words<1>& w) noexcept { return decode_fields<DptBase>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_DPT_BASE_CFG, §6.3.47. Bits [31:24], [19:16] and [13:3] are RES0.
@@ -267,35 +206,22 @@ struct DptBaseCfg {
   std::uint8_t l0dptsz = 0;
   DptGs dptgs{};
   DptPs dptps{};
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(dpt_base_cfg::L0DptSz{}, "L0DPTSZ", s.l0dptsz);
+    v(dpt_base_cfg::DptGs{}, "DPTGS", s.dptgs);
+    v(dpt_base_cfg::DptPs{}, "DPTPS", s.dptps);
+  }
   friend constexpr bool operator==(const DptBaseCfg&, const DptBaseCfg&) = default;
 };
 
-inline constexpr Words<1> kDptBaseCfgDefined = mask_of<1, dpt_base_cfg::L0DptSz, dpt_base_cfg::DptGs, dpt_base_cfg::DptPs>();
+inline constexpr Words<1> kDptBaseCfgDefined = fields_mask<1, DptBaseCfg>();
+static_assert(fields_disjoint<1, DptBaseCfg>());
 inline constexpr Words<1> kDptBaseCfgRes0 = complement(kDptBaseCfgDefined);
 constexpr Words<1> dpt_base_cfg_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kDptBaseCfgRes0); }
 
-constexpr Encoded<1> encode(const DptBaseCfg& r) noexcept {
-  return Encoder<1>{}
-      .put<dpt_base_cfg::L0DptSz>(r.l0dptsz, "L0DPTSZ")
-      .put<dpt_base_cfg::DptGs>(r.dptgs, "DPTGS")
-      .put<dpt_base_cfg::DptPs>(r.dptps, "DPTPS")
-      .done();
-}
-
-constexpr DptBaseCfg decode_dpt_base_cfg(const Words<1>& w) noexcept {
-  DptBaseCfg r;
-  detail::get_to<dpt_base_cfg::L0DptSz>(w, r.l0dptsz);
-  detail::get_to<dpt_base_cfg::DptGs>(w, r.dptgs);
-  detail::get_to<dpt_base_cfg::DptPs>(w, r.dptps);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const DptBaseCfg& r, F&& f) {
-  f("L0DPTSZ", detail::to_u64(r.l0dptsz));
-  f("DPTGS", detail::to_u64(r.dptgs));
-  f("DPTPS", detail::to_u64(r.dptps));
-}
+constexpr Encoded<1> encode(const DptBaseCfg& r) noexcept { return encode_fields<1>(r); }
+constexpr DptBaseCfg decode_dpt_base_cfg(const Words<1>& w) noexcept { return decode_fields<DptBaseCfg>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_DPT_CFG_FAR, §6.3.48, 64-bit: syndrome of a DPT lookup fault (SMMU_GERROR.DPT_ERR).
@@ -316,39 +242,23 @@ struct DptCfgFar {
   DptFaultCode dpt_faultcode{};
   bool level = false;  // 0: level 0, 1: level 1
   bool fault = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(dpt_cfg_far::FAddr{}, "FADDR", s.faddr);
+    v(dpt_cfg_far::DptFaultCode{}, "DPT_FAULTCODE", s.dpt_faultcode);
+    v(dpt_cfg_far::Level{}, "LEVEL", s.level);
+    v(dpt_cfg_far::Fault{}, "FAULT", s.fault);
+  }
   friend constexpr bool operator==(const DptCfgFar&, const DptCfgFar&) = default;
 };
 
-inline constexpr Words<1> kDptCfgFarDefined =
-    mask_of<1, dpt_cfg_far::FAddr, dpt_cfg_far::DptFaultCode, dpt_cfg_far::Level, dpt_cfg_far::Fault>();
+inline constexpr Words<1> kDptCfgFarDefined = fields_mask<1, DptCfgFar>();
+static_assert(fields_disjoint<1, DptCfgFar>());
 inline constexpr Words<1> kDptCfgFarRes0 = complement(kDptCfgFarDefined);
 constexpr Words<1> dpt_cfg_far_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kDptCfgFarRes0); }
 
-constexpr Encoded<1> encode(const DptCfgFar& r) noexcept {
-  return Encoder<1>{}
-      .put<dpt_cfg_far::FAddr>(r.faddr, "FADDR")
-      .put<dpt_cfg_far::DptFaultCode>(r.dpt_faultcode, "DPT_FAULTCODE")
-      .put<dpt_cfg_far::Level>(r.level, "LEVEL")
-      .put<dpt_cfg_far::Fault>(r.fault, "FAULT")
-      .done();
-}
-
-constexpr DptCfgFar decode_dpt_cfg_far(const Words<1>& w) noexcept {
-  DptCfgFar r;
-  detail::get_to<dpt_cfg_far::FAddr>(w, r.faddr);
-  detail::get_to<dpt_cfg_far::DptFaultCode>(w, r.dpt_faultcode);
-  detail::get_to<dpt_cfg_far::Level>(w, r.level);
-  detail::get_to<dpt_cfg_far::Fault>(w, r.fault);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const DptCfgFar& r, F&& f) {
-  f("FADDR", r.faddr);
-  f("DPT_FAULTCODE", detail::to_u64(r.dpt_faultcode));
-  f("LEVEL", detail::to_u64(r.level));
-  f("FAULT", detail::to_u64(r.fault));
-}
+constexpr Encoded<1> encode(const DptCfgFar& r) noexcept { return encode_fields<1>(r); }
+constexpr DptCfgFar decode_dpt_cfg_far(const Words<1>& w) noexcept { return decode_fields<DptCfgFar>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CMDQ_CONTROL_PAGE_BASE<n>, §6.3.49, 64-bit RO. Bits [63:56] and [15:3] are RES0. ADDR is
@@ -365,37 +275,25 @@ struct CmdqControlPageBase {
   std::uint64_t addr = 0;
   std::uint8_t cmdqgs = 0;
   bool cmdq_control_page_preset = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmdq_control_page_base::Addr{}, "ADDR", s.addr);
+    v(cmdq_control_page_base::CmdqGs{}, "CMDQGS", s.cmdqgs);
+    v(cmdq_control_page_base::CmdqControlPagePreset{}, "CMDQ_CONTROL_PAGE_PRESET", s.cmdq_control_page_preset);
+  }
   friend constexpr bool operator==(const CmdqControlPageBase&, const CmdqControlPageBase&) = default;
 };
 
-inline constexpr Words<1> kCmdqControlPageBaseDefined =
-    mask_of<1, cmdq_control_page_base::Addr, cmdq_control_page_base::CmdqGs, cmdq_control_page_base::CmdqControlPagePreset>();
+inline constexpr Words<1> kCmdqControlPageBaseDefined = fields_mask<1, CmdqControlPageBase>();
+static_assert(fields_disjoint<1, CmdqControlPageBase>());
 inline constexpr Words<1> kCmdqControlPageBaseRes0 = complement(kCmdqControlPageBaseDefined);
 constexpr Words<1> cmdq_control_page_base_res0_bits(const Words<1>& w) noexcept {
   return bits_in(w, kCmdqControlPageBaseRes0);
 }
 
-constexpr Encoded<1> encode(const CmdqControlPageBase& r) noexcept {
-  return Encoder<1>{}
-      .put<cmdq_control_page_base::Addr>(r.addr, "ADDR")
-      .put<cmdq_control_page_base::CmdqGs>(r.cmdqgs, "CMDQGS")
-      .put<cmdq_control_page_base::CmdqControlPagePreset>(r.cmdq_control_page_preset, "CMDQ_CONTROL_PAGE_PRESET")
-      .done();
-}
-
+constexpr Encoded<1> encode(const CmdqControlPageBase& r) noexcept { return encode_fields<1>(r); }
 constexpr CmdqControlPageBase decode_cmdq_control_page_base(const Words<1>& w) noexcept {
-  CmdqControlPageBase r;
-  detail::get_to<cmdq_control_page_base::Addr>(w, r.addr);
-  detail::get_to<cmdq_control_page_base::CmdqGs>(w, r.cmdqgs);
-  detail::get_to<cmdq_control_page_base::CmdqControlPagePreset>(w, r.cmdq_control_page_preset);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdqControlPageBase& r, F&& f) {
-  f("ADDR", r.addr);
-  f("CMDQGS", detail::to_u64(r.cmdqgs));
-  f("CMDQ_CONTROL_PAGE_PRESET", detail::to_u64(r.cmdq_control_page_preset));
+  return decode_fields<CmdqControlPageBase>(w);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,54 +308,44 @@ using EnAck = Bit<0>;
 
 struct CmdqControlPageCfg {
   bool en = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmdq_control_page_cfg::En{}, "EN", s.en);
+  }
   friend constexpr bool operator==(const CmdqControlPageCfg&, const CmdqControlPageCfg&) = default;
 };
 
-struct CmdqControlPageStatus {
-  bool enack = false;
-  friend constexpr bool operator==(const CmdqControlPageStatus&, const CmdqControlPageStatus&) = default;
-};
-
-inline constexpr Words<1> kCmdqControlPageCfgDefined = mask_of<1, cmdq_control_page_cfg::En>();
+inline constexpr Words<1> kCmdqControlPageCfgDefined = fields_mask<1, CmdqControlPageCfg>();
+static_assert(fields_disjoint<1, CmdqControlPageCfg>());
 inline constexpr Words<1> kCmdqControlPageCfgRes0 = complement(kCmdqControlPageCfgDefined);
 constexpr Words<1> cmdq_control_page_cfg_res0_bits(const Words<1>& w) noexcept {
   return bits_in(w, kCmdqControlPageCfgRes0);
 }
 
-inline constexpr Words<1> kCmdqControlPageStatusDefined = mask_of<1, cmdq_control_page_status::EnAck>();
+constexpr Encoded<1> encode(const CmdqControlPageCfg& r) noexcept { return encode_fields<1>(r); }
+constexpr CmdqControlPageCfg decode_cmdq_control_page_cfg(const Words<1>& w) noexcept {
+  return decode_fields<CmdqControlPageCfg>(w);
+}
+
+struct CmdqControlPageStatus {
+  bool enack = false;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmdq_control_page_status::EnAck{}, "ENACK", s.enack);
+  }
+  friend constexpr bool operator==(const CmdqControlPageStatus&, const CmdqControlPageStatus&) = default;
+};
+
+inline constexpr Words<1> kCmdqControlPageStatusDefined = fields_mask<1, CmdqControlPageStatus>();
+static_assert(fields_disjoint<1, CmdqControlPageStatus>());
 inline constexpr Words<1> kCmdqControlPageStatusRes0 = complement(kCmdqControlPageStatusDefined);
 constexpr Words<1> cmdq_control_page_status_res0_bits(const Words<1>& w) noexcept {
   return bits_in(w, kCmdqControlPageStatusRes0);
 }
 
-constexpr Encoded<1> encode(const CmdqControlPageCfg& r) noexcept {
-  return Encoder<1>{}.put<cmdq_control_page_cfg::En>(r.en, "EN").done();
-}
-
-constexpr Encoded<1> encode(const CmdqControlPageStatus& r) noexcept {
-  return Encoder<1>{}.put<cmdq_control_page_status::EnAck>(r.enack, "ENACK").done();
-}
-
-constexpr CmdqControlPageCfg decode_cmdq_control_page_cfg(const Words<1>& w) noexcept {
-  CmdqControlPageCfg r;
-  detail::get_to<cmdq_control_page_cfg::En>(w, r.en);
-  return r;
-}
-
+constexpr Encoded<1> encode(const CmdqControlPageStatus& r) noexcept { return encode_fields<1>(r); }
 constexpr CmdqControlPageStatus decode_cmdq_control_page_status(const Words<1>& w) noexcept {
-  CmdqControlPageStatus r;
-  detail::get_to<cmdq_control_page_status::EnAck>(w, r.enack);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdqControlPageCfg& r, F&& f) {
-  f("EN", detail::to_u64(r.en));
-}
-
-template <class F>
-constexpr void for_each_field(const CmdqControlPageStatus& r, F&& f) {
-  f("ENACK", detail::to_u64(r.enack));
+  return decode_fields<CmdqControlPageStatus>(w);
 }
 
 }  // namespace smmuv3::reg

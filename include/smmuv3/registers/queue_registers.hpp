@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "../cerror.hpp"
+#include "../queue.hpp"
 #include "common.hpp"
 
 namespace smmuv3::reg {
@@ -34,29 +35,21 @@ using Addr = smmuv3::Addr<55, 6, 6>;
 struct StrtabBase {
   bool ra = false;
   std::uint64_t addr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(strtab_base::Ra{}, "RA", s.ra);
+    v(strtab_base::Addr{}, "ADDR", s.addr);
+  }
   friend constexpr bool operator==(const StrtabBase&, const StrtabBase&) = default;
 };
 
-inline constexpr Words<1> kStrtabBaseDefined = mask_of<1, strtab_base::Ra, strtab_base::Addr>();
+inline constexpr Words<1> kStrtabBaseDefined = fields_mask<1, StrtabBase>();
+static_assert(fields_disjoint<1, StrtabBase>());
 inline constexpr Words<1> kStrtabBaseRes0 = complement(kStrtabBaseDefined);
 constexpr Words<1> strtab_base_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kStrtabBaseRes0); }
 
-constexpr Encoded<1> encode(const StrtabBase& r) noexcept {
-  return Encoder<1>{}.put<strtab_base::Ra>(r.ra, "RA").put<strtab_base::Addr>(r.addr, "ADDR").done();
-}
-
-constexpr StrtabBase decode_strtab_base(const Words<1>& w) noexcept {
-  StrtabBase r;
-  detail::get_to<strtab_base::Ra>(w, r.ra);
-  detail::get_to<strtab_base::Addr>(w, r.addr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const StrtabBase& r, F&& f) {
-  f("RA", detail::to_u64(r.ra));
-  f("ADDR", r.addr);
-}
+constexpr Encoded<1> encode(const StrtabBase& r) noexcept { return encode_fields<1>(r); }
+constexpr StrtabBase decode_strtab_base(const Words<1>& w) noexcept { return decode_fields<StrtabBase>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_STRTAB_BASE_CFG, §6.3.25. Bits [31:18] and [15:11] are RES0. FMT and SPLIT are RES0
@@ -76,38 +69,24 @@ struct StrtabBaseCfg {
   StrtabFmt fmt{};
   std::uint8_t split = 0;
   std::uint8_t log2size = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(strtab_base_cfg::Fmt{}, "FMT", s.fmt);
+    v(strtab_base_cfg::Split{}, "SPLIT", s.split);
+    v(strtab_base_cfg::Log2Size{}, "LOG2SIZE", s.log2size);
+  }
   friend constexpr bool operator==(const StrtabBaseCfg&, const StrtabBaseCfg&) = default;
 };
 
-inline constexpr Words<1> kStrtabBaseCfgDefined =
-    mask_of<1, strtab_base_cfg::Fmt, strtab_base_cfg::Split, strtab_base_cfg::Log2Size>();
+inline constexpr Words<1> kStrtabBaseCfgDefined = fields_mask<1, StrtabBaseCfg>();
+static_assert(fields_disjoint<1, StrtabBaseCfg>());
 inline constexpr Words<1> kStrtabBaseCfgRes0 = complement(kStrtabBaseCfgDefined);
 constexpr Words<1> strtab_base_cfg_res0_bits(const Words<1>& w) noexcept {
   return bits_in(w, kStrtabBaseCfgRes0);
 }
 
-constexpr Encoded<1> encode(const StrtabBaseCfg& r) noexcept {
-  return Encoder<1>{}
-      .put<strtab_base_cfg::Fmt>(r.fmt, "FMT")
-      .put<strtab_base_cfg::Split>(r.split, "SPLIT")
-      .put<strtab_base_cfg::Log2Size>(r.log2size, "LOG2SIZE")
-      .done();
-}
-
-constexpr StrtabBaseCfg decode_strtab_base_cfg(const Words<1>& w) noexcept {
-  StrtabBaseCfg r;
-  detail::get_to<strtab_base_cfg::Fmt>(w, r.fmt);
-  detail::get_to<strtab_base_cfg::Split>(w, r.split);
-  detail::get_to<strtab_base_cfg::Log2Size>(w, r.log2size);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const StrtabBaseCfg& r, F&& f) {
-  f("FMT", detail::to_u64(r.fmt));
-  f("SPLIT", detail::to_u64(r.split));
-  f("LOG2SIZE", detail::to_u64(r.log2size));
-}
+constexpr Encoded<1> encode(const StrtabBaseCfg& r) noexcept { return encode_fields<1>(r); }
+constexpr StrtabBaseCfg decode_strtab_base_cfg(const Words<1>& w) noexcept { return decode_fields<StrtabBaseCfg>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CMDQ_BASE (§6.3.26), SMMU_EVENTQ_BASE (§6.3.29), SMMU_PRIQ_BASE (§6.3.33): one 64-bit
@@ -125,15 +104,17 @@ namespace cmdq_base = queue_base;
 namespace eventq_base = queue_base;
 namespace priq_base = queue_base;
 
-inline constexpr Words<1> kQueueBaseDefined = mask_of<1, queue_base::Ra, queue_base::Addr, queue_base::Log2Size>();
-inline constexpr Words<1> kQueueBaseRes0 = complement(kQueueBaseDefined);
-constexpr Words<1> queue_base_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kQueueBaseRes0); }
-
 /// SMMU_CMDQ_BASE.
 struct CmdqBase {
   bool ra = false;
   std::uint64_t addr = 0;
   std::uint8_t log2size = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(queue_base::Ra{}, "RA", s.ra);
+    v(queue_base::Addr{}, "ADDR", s.addr);
+    v(queue_base::Log2Size{}, "LOG2SIZE", s.log2size);
+  }
   friend constexpr bool operator==(const CmdqBase&, const CmdqBase&) = default;
 };
 
@@ -142,57 +123,27 @@ struct EventqBase {
   bool wa = false;
   std::uint64_t addr = 0;
   std::uint8_t log2size = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(queue_base::Wa{}, "WA", s.wa);
+    v(queue_base::Addr{}, "ADDR", s.addr);
+    v(queue_base::Log2Size{}, "LOG2SIZE", s.log2size);
+  }
   friend constexpr bool operator==(const EventqBase&, const EventqBase&) = default;
 };
 using PriqBase = EventqBase;
 
-constexpr Encoded<1> encode(const CmdqBase& r) noexcept {
-  return Encoder<1>{}
-      .put<queue_base::Ra>(r.ra, "RA")
-      .put<queue_base::Addr>(r.addr, "ADDR")
-      .put<queue_base::Log2Size>(r.log2size, "LOG2SIZE")
-      .done();
-}
+inline constexpr Words<1> kQueueBaseDefined = fields_mask<1, CmdqBase>();
+static_assert(fields_disjoint<1, CmdqBase>() && fields_disjoint<1, EventqBase>());
+static_assert(fields_mask<1, EventqBase>() == kQueueBaseDefined, "WA sits where RA does: one layout");
+inline constexpr Words<1> kQueueBaseRes0 = complement(kQueueBaseDefined);
+constexpr Words<1> queue_base_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kQueueBaseRes0); }
 
-constexpr Encoded<1> encode(const EventqBase& r) noexcept {
-  return Encoder<1>{}
-      .put<queue_base::Wa>(r.wa, "WA")
-      .put<queue_base::Addr>(r.addr, "ADDR")
-      .put<queue_base::Log2Size>(r.log2size, "LOG2SIZE")
-      .done();
-}
-
-constexpr CmdqBase decode_cmdq_base(const Words<1>& w) noexcept {
-  CmdqBase r;
-  detail::get_to<queue_base::Ra>(w, r.ra);
-  detail::get_to<queue_base::Addr>(w, r.addr);
-  detail::get_to<queue_base::Log2Size>(w, r.log2size);
-  return r;
-}
-
-constexpr EventqBase decode_eventq_base(const Words<1>& w) noexcept {
-  EventqBase r;
-  detail::get_to<queue_base::Wa>(w, r.wa);
-  detail::get_to<queue_base::Addr>(w, r.addr);
-  detail::get_to<queue_base::Log2Size>(w, r.log2size);
-  return r;
-}
-
+constexpr Encoded<1> encode(const CmdqBase& r) noexcept { return encode_fields<1>(r); }
+constexpr Encoded<1> encode(const EventqBase& r) noexcept { return encode_fields<1>(r); }
+constexpr CmdqBase decode_cmdq_base(const Words<1>& w) noexcept { return decode_fields<CmdqBase>(w); }
+constexpr EventqBase decode_eventq_base(const Words<1>& w) noexcept { return decode_fields<EventqBase>(w); }
 constexpr PriqBase decode_priq_base(const Words<1>& w) noexcept { return decode_eventq_base(w); }
-
-template <class F>
-constexpr void for_each_field(const CmdqBase& r, F&& f) {
-  f("RA", detail::to_u64(r.ra));
-  f("ADDR", r.addr);
-  f("LOG2SIZE", detail::to_u64(r.log2size));
-}
-
-template <class F>
-constexpr void for_each_field(const EventqBase& r, F&& f) {
-  f("WA", detail::to_u64(r.wa));
-  f("ADDR", r.addr);
-  f("LOG2SIZE", detail::to_u64(r.log2size));
-}
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CMDQ_PROD, §6.3.27. Bits [31:20] are RES0. WR = {WR_WRAP, WR} per LOG2SIZE.
@@ -202,27 +153,20 @@ using Wr = Bits<19, 0>;
 
 struct CmdqProd {
   std::uint32_t wr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmdq_prod::Wr{}, "WR", s.wr);
+  }
   friend constexpr bool operator==(const CmdqProd&, const CmdqProd&) = default;
 };
 
-inline constexpr Words<1> kCmdqProdDefined = mask_of<1, cmdq_prod::Wr>();
+inline constexpr Words<1> kCmdqProdDefined = fields_mask<1, CmdqProd>();
+static_assert(fields_disjoint<1, CmdqProd>());
 inline constexpr Words<1> kCmdqProdRes0 = complement(kCmdqProdDefined);
 constexpr Words<1> cmdq_prod_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kCmdqProdRes0); }
 
-constexpr Encoded<1> encode(const CmdqProd& r) noexcept {
-  return Encoder<1>{}.put<cmdq_prod::Wr>(r.wr, "WR").done();
-}
-
-constexpr CmdqProd decode_cmdq_prod(const Words<1>& w) noexcept {
-  CmdqProd r;
-  detail::get_to<cmdq_prod::Wr>(w, r.wr);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdqProd& r, F&& f) {
-  f("WR", detail::to_u64(r.wr));
-}
+constexpr Encoded<1> encode(const CmdqProd& r) noexcept { return encode_fields<1>(r); }
+constexpr CmdqProd decode_cmdq_prod(const Words<1>& w) noexcept { return decode_fields<CmdqProd>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_CMDQ_CONS, §6.3.28. Bit 31 and [23:20] are RES0. ERR (cerror.hpp) is UNKNOWN unless
@@ -235,29 +179,21 @@ using Rd = Bits<19, 0>;
 struct CmdqCons {
   CmdqError err{};
   std::uint32_t rd = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmdq_cons::Err{}, "ERR", s.err);
+    v(cmdq_cons::Rd{}, "RD", s.rd);
+  }
   friend constexpr bool operator==(const CmdqCons&, const CmdqCons&) = default;
 };
 
-inline constexpr Words<1> kCmdqConsDefined = mask_of<1, cmdq_cons::Err, cmdq_cons::Rd>();
+inline constexpr Words<1> kCmdqConsDefined = fields_mask<1, CmdqCons>();
+static_assert(fields_disjoint<1, CmdqCons>());
 inline constexpr Words<1> kCmdqConsRes0 = complement(kCmdqConsDefined);
 constexpr Words<1> cmdq_cons_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kCmdqConsRes0); }
 
-constexpr Encoded<1> encode(const CmdqCons& r) noexcept {
-  return Encoder<1>{}.put<cmdq_cons::Err>(r.err, "ERR").put<cmdq_cons::Rd>(r.rd, "RD").done();
-}
-
-constexpr CmdqCons decode_cmdq_cons(const Words<1>& w) noexcept {
-  CmdqCons r;
-  detail::get_to<cmdq_cons::Err>(w, r.err);
-  detail::get_to<cmdq_cons::Rd>(w, r.rd);
-  return r;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdqCons& r, F&& f) {
-  f("ERR", detail::to_u64(r.err));
-  f("RD", detail::to_u64(r.rd));
-}
+constexpr Encoded<1> encode(const CmdqCons& r) noexcept { return encode_fields<1>(r); }
+constexpr CmdqCons decode_cmdq_cons(const Words<1>& w) noexcept { return decode_fields<CmdqCons>(w); }
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_EVENTQ_PROD (§6.3.95) and SMMU_PRIQ_PROD (§6.3.97): one layout. Bits [30:20] are RES0.
@@ -272,32 +208,23 @@ namespace priq_prod = eventq_prod;
 struct EventqProd {
   bool ovflg = false;
   std::uint32_t wr = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(eventq_prod::OvFlg{}, "OVFLG", s.ovflg);
+    v(eventq_prod::Wr{}, "WR", s.wr);
+  }
   friend constexpr bool operator==(const EventqProd&, const EventqProd&) = default;
 };
 using PriqProd = EventqProd;
 
-inline constexpr Words<1> kEventqProdDefined = mask_of<1, eventq_prod::OvFlg, eventq_prod::Wr>();
+inline constexpr Words<1> kEventqProdDefined = fields_mask<1, EventqProd>();
+static_assert(fields_disjoint<1, EventqProd>());
 inline constexpr Words<1> kEventqProdRes0 = complement(kEventqProdDefined);
 constexpr Words<1> eventq_prod_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kEventqProdRes0); }
 
-constexpr Encoded<1> encode(const EventqProd& r) noexcept {
-  return Encoder<1>{}.put<eventq_prod::OvFlg>(r.ovflg, "OVFLG").put<eventq_prod::Wr>(r.wr, "WR").done();
-}
-
-constexpr EventqProd decode_eventq_prod(const Words<1>& w) noexcept {
-  EventqProd r;
-  detail::get_to<eventq_prod::OvFlg>(w, r.ovflg);
-  detail::get_to<eventq_prod::Wr>(w, r.wr);
-  return r;
-}
-
+constexpr Encoded<1> encode(const EventqProd& r) noexcept { return encode_fields<1>(r); }
+constexpr EventqProd decode_eventq_prod(const Words<1>& w) noexcept { return decode_fields<EventqProd>(w); }
 constexpr PriqProd decode_priq_prod(const Words<1>& w) noexcept { return decode_eventq_prod(w); }
-
-template <class F>
-constexpr void for_each_field(const EventqProd& r, F&& f) {
-  f("OVFLG", detail::to_u64(r.ovflg));
-  f("WR", detail::to_u64(r.wr));
-}
 
 // ---------------------------------------------------------------------------------------------
 // SMMU_EVENTQ_CONS (§6.3.96) and SMMU_PRIQ_CONS (§6.3.98): one layout. Bits [30:20] are RES0.
@@ -311,32 +238,27 @@ namespace priq_cons = eventq_cons;
 struct EventqCons {
   bool ovackflg = false;
   std::uint32_t rd = 0;
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(eventq_cons::OvAckFlg{}, "OVACKFLG", s.ovackflg);
+    v(eventq_cons::Rd{}, "RD", s.rd);
+  }
   friend constexpr bool operator==(const EventqCons&, const EventqCons&) = default;
 };
 using PriqCons = EventqCons;
 
-inline constexpr Words<1> kEventqConsDefined = mask_of<1, eventq_cons::OvAckFlg, eventq_cons::Rd>();
+inline constexpr Words<1> kEventqConsDefined = fields_mask<1, EventqCons>();
+static_assert(fields_disjoint<1, EventqCons>());
 inline constexpr Words<1> kEventqConsRes0 = complement(kEventqConsDefined);
 constexpr Words<1> eventq_cons_res0_bits(const Words<1>& w) noexcept { return bits_in(w, kEventqConsRes0); }
 
-constexpr Encoded<1> encode(const EventqCons& r) noexcept {
-  return Encoder<1>{}.put<eventq_cons::OvAckFlg>(r.ovackflg, "OVACKFLG").put<eventq_cons::Rd>(r.rd, "RD").done();
-}
-
-constexpr EventqCons decode_eventq_cons(const Words<1>& w) noexcept {
-  EventqCons r;
-  detail::get_to<eventq_cons::OvAckFlg>(w, r.ovackflg);
-  detail::get_to<eventq_cons::Rd>(w, r.rd);
-  return r;
-}
-
+constexpr Encoded<1> encode(const EventqCons& r) noexcept { return encode_fields<1>(r); }
+constexpr EventqCons decode_eventq_cons(const Words<1>& w) noexcept { return decode_fields<EventqCons>(w); }
 constexpr PriqCons decode_priq_cons(const Words<1>& w) noexcept { return decode_eventq_cons(w); }
 
-template <class F>
-constexpr void for_each_field(const EventqCons& r, F&& f) {
-  f("OVACKFLG", detail::to_u64(r.ovackflg));
-  f("RD", detail::to_u64(r.rd));
-}
+// queue.hpp does its pointer arithmetic on the same WR/RD field [19:0].
+static_assert(cmdq_prod::Wr::mask == kQueuePointerField && cmdq_cons::Rd::mask == kQueuePointerField &&
+              eventq_prod::Wr::mask == kQueuePointerField && eventq_cons::Rd::mask == kQueuePointerField);
 
 /// True while an Event or PRI queue overflow is outstanding: PROD.OVFLG != CONS.OVACKFLG
 /// (§6.3.95, §7.4). The SMMU does not report a further overflow until it is acknowledged.
