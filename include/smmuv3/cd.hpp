@@ -37,6 +37,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "smmuv3/address_size.hpp"
 #include "bitfield.hpp"
 #include "record.hpp"
 
@@ -428,17 +429,7 @@ constexpr std::uint64_t tg1_granule_bytes(CdTg1 tg) noexcept { return granule_by
 /// as in the current revision (see CdIps for 0b110/0b111 in older revisions); 0 for a value
 /// that is not a 3-bit encoding.
 constexpr unsigned ips_bits(CdIps ips) noexcept {
-  switch (ips) {
-    case CdIps::bits_32: return 32;
-    case CdIps::bits_36: return 36;
-    case CdIps::bits_40: return 40;
-    case CdIps::bits_42: return 42;
-    case CdIps::bits_44: return 44;
-    case CdIps::bits_48: return 48;
-    case CdIps::bits_52: return 52;
-    case CdIps::bits_56: return 56;
-  }
-  return 0;
+  return smmuv3::detail::pa_size_bits(static_cast<std::uint8_t>(ips));
 }
 
 /// The descriptor format CD.AA64 selects (§5.4 AA64): 1 is VMSAv8-64; 0 is VMSAv9-128 when

@@ -40,6 +40,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "smmuv3/address_size.hpp"
 #include "bitfield.hpp"
 #include "record.hpp"
 
@@ -602,17 +603,7 @@ constexpr std::uint64_t s1_context_ptr_res0_mask(S1Fmt fmt, std::uint8_t s1_cd_m
 
 /// Output address size selected by S2PS, in bits (§5.2 S2PS); 0 for a value that does not fit.
 constexpr unsigned s2_ps_bits(S2Ps ps) noexcept {
-  switch (ps) {
-    case S2Ps::pa_32: return 32;
-    case S2Ps::pa_36: return 36;
-    case S2Ps::pa_40: return 40;
-    case S2Ps::pa_42: return 42;
-    case S2Ps::pa_44: return 44;
-    case S2Ps::pa_48: return 48;
-    case S2Ps::pa_52: return 52;
-    case S2Ps::pa_56: return 56;
-  }
-  return 0;
+  return smmuv3::detail::pa_size_bits(static_cast<std::uint8_t>(ps));
 }
 
 /// log2 of the stage 2 granule S2TG (or S_S2TG) selects (§5.2 S2TG); 0 for Reserved 0b11.

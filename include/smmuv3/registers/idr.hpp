@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "smmuv3/address_size.hpp"
 #include "common.hpp"
 
 namespace smmuv3::reg {
@@ -312,17 +313,7 @@ enum class Oas : std::uint8_t { pa32 = 0, pa36 = 1, pa40 = 2, pa42 = 3, pa44 = 4
 /// The address size in bits an OAS encoding stands for (§6.3.6 "it is the size value that is
 /// referenced, not the literal value of this field"); 0 for a value outside the field.
 constexpr unsigned oas_bits(Oas oas) noexcept {
-  switch (oas) {
-    case Oas::pa32: return 32;
-    case Oas::pa36: return 36;
-    case Oas::pa40: return 40;
-    case Oas::pa42: return 42;
-    case Oas::pa44: return 44;
-    case Oas::pa48: return 48;
-    case Oas::pa52: return 52;
-    case Oas::pa56: return 56;
-  }
-  return 0;
+  return smmuv3::detail::pa_size_bits(static_cast<std::uint8_t>(oas));
 }
 
 /// The virtual address size in bits a VAX encoding stands for; 0 for the Reserved 0b11 (or any
