@@ -24,6 +24,10 @@ trap 'rm -rf "$work"' EXIT
 flags=(-std=c++20 -ffreestanding -fno-exceptions -fno-rtti -nostdlib -O2
        -Wall -Wextra -Wpedantic -Werror -I "$root/include")
 "$cxx" "${flags[@]}" -c "$work/all_headers.cpp" -o "$work/all_headers.o"
+# Each header also stands on its own (includes what it uses).
+while read -r include; do
+  echo "$include" | "$cxx" "${flags[@]}" -fsyntax-only -x c++ - || { echo "check-freestanding: $include does not compile alone" >&2; exit 1; }
+done < "$work/all_headers.cpp"
 "$cxx" "${flags[@]}" -c "$root/tests/freestanding/exercise.cpp" -o "$work/exercise.o"
 
 undefined=$("$nm" -u "$work/all_headers.o" "$work/exercise.o" | grep -v -e '^$' -e ':$' || true)
@@ -38,4 +42,4 @@ if [ "$defined" -lt 4 ]; then
   echo "check-freestanding: exercise.o defines only $defined vsmmu_fs_* functions" >&2
   exit 1
 fi
-echo "check-freestanding: $cxx: $(wc -l < "$work/all_headers.cpp") headers, $defined exercised functions, no undefined symbols"
+echo "check-freestanding: $cxx: $(wc -l < "$work/all_headers.cpp") headers (together and each alone), $defined exercised functions, no undefined symbols"
