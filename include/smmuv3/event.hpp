@@ -28,12 +28,13 @@
 // (§7.3), so each layout's RES0 set is the complement of its fields plus the event number.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <type_traits>
 
 #include "smmuv3/bitfield.hpp"
+#include "smmuv3/record.hpp"
 
 namespace smmuv3 {
 
@@ -153,7 +154,7 @@ using ImpdefWord3 = Bits<255, 192>;
 }  // namespace event
 
 // Each struct lists its fields once, in `fields` (spec order: ascending bit position); encode,
-// decode, for_each_field and the RES0 masks are all derived from that one list.
+// decode, for_each_field and the RES0 masks are all derived from that one list by record.hpp.
 
 /// §7.3.2 F_UUT, Unsupported Upstream Transaction. Figure: Reason [79:64], [95:80] RES0,
 /// PnU 97, InD 98, RnW 99, [127:100] RES0, InputAddr [191:128]. InD/PnU are the incoming
@@ -711,8 +712,11 @@ struct EvtImpdef {
   std::uint64_t impdef3 = 0;  // [255:192]
   friend constexpr bool operator==(const EvtImpdef&, const EvtImpdef&) = default;
 
+  // Unlike the architected events, the event number is a field: one struct covers sixteen
+  // numbers, so encode, decode and for_each_field carry it like any other value.
   template <class Self, class V>
   static constexpr void fields(Self& s, V&& v) {
+    v(event::Type{}, "EventType", s.event_number);
     v(event::ImpdefWord0{}, "IMPDEF[63:8]", s.impdef0);
     v(event::ImpdefWord1{}, "IMPDEF[127:64]", s.impdef1);
     v(event::ImpdefWord2{}, "IMPDEF[191:128]", s.impdef2);
@@ -801,218 +805,95 @@ constexpr bool is_configuration_error(EventType type) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generic machinery over the `fields` lists
+// Encode, decode, for_each_field and the masks all come from the `fields` lists through
+// record.hpp; only the event number is handled here.
+
+/// An architected event layout: one event number (kType) and a field list.
+template <class E>
+concept EventRecord = FieldRecord<E> && requires {
+  requires std::same_as<std::remove_cv_t<decltype(E::kType)>, EventType>;
+};
 
 namespace event::detail {
 
-template <class F>
-constexpr std::uint64_t value_max() noexcept {
-  if constexpr (requires { F::addr_mask; })
-    return F::addr_mask;
-  else
-    return F::max;
-}
-
-template <class T>
-constexpr std::uint64_t member_max() noexcept {
-  if constexpr (std::is_enum_v<T>)
-    return std::numeric_limits<std::underlying_type_t<T>>::max();
-  else
-    return static_cast<std::uint64_t>(std::numeric_limits<T>::max());
-}
-
-template <class T>
-constexpr T from_u64(std::uint64_t v) noexcept {
-  if constexpr (std::is_same_v<T, bool>)
-    return v != 0;
-  else if constexpr (std::is_enum_v<T>)
-    return static_cast<T>(static_cast<std::underlying_type_t<T>>(v));
-  else
-    return static_cast<T>(v);
-}
-
-template <class X>
-constexpr Encoded<4> encode_record(const X& x) noexcept {
-  Words<4> start{};
-  start[0] = static_cast<std::uint8_t>(X::kType);
-  Encoder<4> enc{start};
-  X::fields(x, [&enc](auto field, const char* name, const auto& member) {
-    enc.template put<decltype(field)>(member, name);
-  });
-  return enc.done();
-}
-
-template <class X>
-constexpr X decode_record(const Words<4>& w) noexcept {
-  X out{};
-  X::fields(out, [&w](auto field, const char*, auto& member) {
-    using F = decltype(field);
-    using T = std::remove_cvref_t<decltype(member)>;
-    // Decoding never truncates: every member type holds its whole field.
-    static_assert(value_max<F>() <= member_max<T>(), "member too narrow for its field");
-    member = from_u64<T>(F::get(w));
-  });
-  return out;
-}
-
-template <class X, class Fn>
-constexpr void visit_record(const X& x, Fn& f) {
-  X::fields(x, [&f](auto, const char* name, const auto& member) {
-    f(name, smmuv3::detail::to_u64(member));
-  });
-}
-
-/// Every bit the layout of X defines, the event number included.
-template <class X>
-constexpr Words<4> defined_mask() noexcept {
-  Words<4> m = mask_of<4, event::Type>();
-  X dummy{};
-  X::fields(dummy, [&m](auto field, const char*, auto&) {
-    using F = decltype(field);
-    m[F::word] |= F::mask;
-  });
+/// Every bit the layout of E defines: its fields plus the event number (§7.3: "Portions of
+/// event records that are not explicitly defined in this section are RES0").
+template <EventRecord E>
+constexpr Words<4> defined_bits() noexcept {
+  static_assert(fields_disjoint<4, E>(mask_of<4, event::Type>()),
+                "two fields of the event, or a field and the event number, share a bit");
+  Words<4> m = fields_mask<4, E>();
+  m[event::Type::word] |= event::Type::mask;
   return m;
 }
 
-/// True when no two fields of X (nor a field and the event number) share a bit.
-template <class X>
-constexpr bool fields_disjoint() noexcept {
-  Words<4> m = mask_of<4, event::Type>();
-  bool ok = true;
-  X dummy{};
-  X::fields(dummy, [&m, &ok](auto field, const char*, auto&) {
-    using F = decltype(field);
-    if ((m[F::word] & F::mask) != 0) ok = false;
-    m[F::word] |= F::mask;
-  });
-  return ok;
-}
+/// E's RES0 set as a constant, so event_res0_bits never recomputes it at run time.
+template <EventRecord E>
+inline constexpr Words<4> kRes0 = complement(defined_bits<E>());
 
 }  // namespace event::detail
 
 // ---------------------------------------------------------------------------------------------
 // Defined / RES0 masks per layout (RES0 = complement of the defined fields, §7.3).
 
-inline constexpr Words<4> kEvtFUutDefined = event::detail::defined_mask<EvtFUut>();
-inline constexpr Words<4> kEvtFUutRes0 = complement(kEvtFUutDefined);
-inline constexpr Words<4> kEvtCBadStreamidDefined = event::detail::defined_mask<EvtCBadStreamid>();
-inline constexpr Words<4> kEvtCBadStreamidRes0 = complement(kEvtCBadStreamidDefined);
-inline constexpr Words<4> kEvtFSteFetchDefined = event::detail::defined_mask<EvtFSteFetch>();
-inline constexpr Words<4> kEvtFSteFetchRes0 = complement(kEvtFSteFetchDefined);
-inline constexpr Words<4> kEvtCBadSteDefined = event::detail::defined_mask<EvtCBadSte>();
-inline constexpr Words<4> kEvtCBadSteRes0 = complement(kEvtCBadSteDefined);
-inline constexpr Words<4> kEvtFBadAtsTreqDefined = event::detail::defined_mask<EvtFBadAtsTreq>();
-inline constexpr Words<4> kEvtFBadAtsTreqRes0 = complement(kEvtFBadAtsTreqDefined);
-inline constexpr Words<4> kEvtFStreamDisabledDefined = event::detail::defined_mask<EvtFStreamDisabled>();
-inline constexpr Words<4> kEvtFStreamDisabledRes0 = complement(kEvtFStreamDisabledDefined);
-inline constexpr Words<4> kEvtFTranslForbiddenDefined = event::detail::defined_mask<EvtFTranslForbidden>();
-inline constexpr Words<4> kEvtFTranslForbiddenRes0 = complement(kEvtFTranslForbiddenDefined);
-inline constexpr Words<4> kEvtCBadSubstreamidDefined = event::detail::defined_mask<EvtCBadSubstreamid>();
-inline constexpr Words<4> kEvtCBadSubstreamidRes0 = complement(kEvtCBadSubstreamidDefined);
-inline constexpr Words<4> kEvtFCdFetchDefined = event::detail::defined_mask<EvtFCdFetch>();
-inline constexpr Words<4> kEvtFCdFetchRes0 = complement(kEvtFCdFetchDefined);
-inline constexpr Words<4> kEvtCBadCdDefined = event::detail::defined_mask<EvtCBadCd>();
-inline constexpr Words<4> kEvtCBadCdRes0 = complement(kEvtCBadCdDefined);
-inline constexpr Words<4> kEvtFWalkEabtDefined = event::detail::defined_mask<EvtFWalkEabt>();
-inline constexpr Words<4> kEvtFWalkEabtRes0 = complement(kEvtFWalkEabtDefined);
-inline constexpr Words<4> kEvtFTranslationDefined = event::detail::defined_mask<EvtFTranslation>();
-inline constexpr Words<4> kEvtFTranslationRes0 = complement(kEvtFTranslationDefined);
-inline constexpr Words<4> kEvtFAddrSizeDefined = event::detail::defined_mask<EvtFAddrSize>();
-inline constexpr Words<4> kEvtFAddrSizeRes0 = complement(kEvtFAddrSizeDefined);
-inline constexpr Words<4> kEvtFAccessDefined = event::detail::defined_mask<EvtFAccess>();
-inline constexpr Words<4> kEvtFAccessRes0 = complement(kEvtFAccessDefined);
-inline constexpr Words<4> kEvtFPermissionDefined = event::detail::defined_mask<EvtFPermission>();
-inline constexpr Words<4> kEvtFPermissionRes0 = complement(kEvtFPermissionDefined);
-inline constexpr Words<4> kEvtFTlbConflictDefined = event::detail::defined_mask<EvtFTlbConflict>();
-inline constexpr Words<4> kEvtFTlbConflictRes0 = complement(kEvtFTlbConflictDefined);
-inline constexpr Words<4> kEvtFCfgConflictDefined = event::detail::defined_mask<EvtFCfgConflict>();
-inline constexpr Words<4> kEvtFCfgConflictRes0 = complement(kEvtFCfgConflictDefined);
-inline constexpr Words<4> kEvtEPageRequestDefined = event::detail::defined_mask<EvtEPageRequest>();
-inline constexpr Words<4> kEvtEPageRequestRes0 = complement(kEvtEPageRequestDefined);
-inline constexpr Words<4> kEvtFVmsFetchDefined = event::detail::defined_mask<EvtFVmsFetch>();
-inline constexpr Words<4> kEvtFVmsFetchRes0 = complement(kEvtFVmsFetchDefined);
+inline constexpr Words<4> kEvtFUutDefined = event::detail::defined_bits<EvtFUut>();
+inline constexpr Words<4> kEvtFUutRes0 = event::detail::kRes0<EvtFUut>;
+inline constexpr Words<4> kEvtCBadStreamidDefined = event::detail::defined_bits<EvtCBadStreamid>();
+inline constexpr Words<4> kEvtCBadStreamidRes0 = event::detail::kRes0<EvtCBadStreamid>;
+inline constexpr Words<4> kEvtFSteFetchDefined = event::detail::defined_bits<EvtFSteFetch>();
+inline constexpr Words<4> kEvtFSteFetchRes0 = event::detail::kRes0<EvtFSteFetch>;
+inline constexpr Words<4> kEvtCBadSteDefined = event::detail::defined_bits<EvtCBadSte>();
+inline constexpr Words<4> kEvtCBadSteRes0 = event::detail::kRes0<EvtCBadSte>;
+inline constexpr Words<4> kEvtFBadAtsTreqDefined = event::detail::defined_bits<EvtFBadAtsTreq>();
+inline constexpr Words<4> kEvtFBadAtsTreqRes0 = event::detail::kRes0<EvtFBadAtsTreq>;
+inline constexpr Words<4> kEvtFStreamDisabledDefined = event::detail::defined_bits<EvtFStreamDisabled>();
+inline constexpr Words<4> kEvtFStreamDisabledRes0 = event::detail::kRes0<EvtFStreamDisabled>;
+inline constexpr Words<4> kEvtFTranslForbiddenDefined = event::detail::defined_bits<EvtFTranslForbidden>();
+inline constexpr Words<4> kEvtFTranslForbiddenRes0 = event::detail::kRes0<EvtFTranslForbidden>;
+inline constexpr Words<4> kEvtCBadSubstreamidDefined = event::detail::defined_bits<EvtCBadSubstreamid>();
+inline constexpr Words<4> kEvtCBadSubstreamidRes0 = event::detail::kRes0<EvtCBadSubstreamid>;
+inline constexpr Words<4> kEvtFCdFetchDefined = event::detail::defined_bits<EvtFCdFetch>();
+inline constexpr Words<4> kEvtFCdFetchRes0 = event::detail::kRes0<EvtFCdFetch>;
+inline constexpr Words<4> kEvtCBadCdDefined = event::detail::defined_bits<EvtCBadCd>();
+inline constexpr Words<4> kEvtCBadCdRes0 = event::detail::kRes0<EvtCBadCd>;
+inline constexpr Words<4> kEvtFWalkEabtDefined = event::detail::defined_bits<EvtFWalkEabt>();
+inline constexpr Words<4> kEvtFWalkEabtRes0 = event::detail::kRes0<EvtFWalkEabt>;
+inline constexpr Words<4> kEvtFTranslationDefined = event::detail::defined_bits<EvtFTranslation>();
+inline constexpr Words<4> kEvtFTranslationRes0 = event::detail::kRes0<EvtFTranslation>;
+inline constexpr Words<4> kEvtFAddrSizeDefined = event::detail::defined_bits<EvtFAddrSize>();
+inline constexpr Words<4> kEvtFAddrSizeRes0 = event::detail::kRes0<EvtFAddrSize>;
+inline constexpr Words<4> kEvtFAccessDefined = event::detail::defined_bits<EvtFAccess>();
+inline constexpr Words<4> kEvtFAccessRes0 = event::detail::kRes0<EvtFAccess>;
+inline constexpr Words<4> kEvtFPermissionDefined = event::detail::defined_bits<EvtFPermission>();
+inline constexpr Words<4> kEvtFPermissionRes0 = event::detail::kRes0<EvtFPermission>;
+inline constexpr Words<4> kEvtFTlbConflictDefined = event::detail::defined_bits<EvtFTlbConflict>();
+inline constexpr Words<4> kEvtFTlbConflictRes0 = event::detail::kRes0<EvtFTlbConflict>;
+inline constexpr Words<4> kEvtFCfgConflictDefined = event::detail::defined_bits<EvtFCfgConflict>();
+inline constexpr Words<4> kEvtFCfgConflictRes0 = event::detail::kRes0<EvtFCfgConflict>;
+inline constexpr Words<4> kEvtEPageRequestDefined = event::detail::defined_bits<EvtEPageRequest>();
+inline constexpr Words<4> kEvtEPageRequestRes0 = event::detail::kRes0<EvtEPageRequest>;
+inline constexpr Words<4> kEvtFVmsFetchDefined = event::detail::defined_bits<EvtFVmsFetch>();
+inline constexpr Words<4> kEvtFVmsFetchRes0 = event::detail::kRes0<EvtFVmsFetch>;
 
-static_assert(event::detail::fields_disjoint<EvtFUut>());
-static_assert(event::detail::fields_disjoint<EvtCBadStreamid>());
-static_assert(event::detail::fields_disjoint<EvtFSteFetch>());
-static_assert(event::detail::fields_disjoint<EvtCBadSte>());
-static_assert(event::detail::fields_disjoint<EvtFBadAtsTreq>());
-static_assert(event::detail::fields_disjoint<EvtFStreamDisabled>());
-static_assert(event::detail::fields_disjoint<EvtFTranslForbidden>());
-static_assert(event::detail::fields_disjoint<EvtCBadSubstreamid>());
-static_assert(event::detail::fields_disjoint<EvtFCdFetch>());
-static_assert(event::detail::fields_disjoint<EvtCBadCd>());
-static_assert(event::detail::fields_disjoint<EvtFWalkEabt>());
-static_assert(event::detail::fields_disjoint<EvtFTranslation>());
-static_assert(event::detail::fields_disjoint<EvtFAddrSize>());
-static_assert(event::detail::fields_disjoint<EvtFAccess>());
-static_assert(event::detail::fields_disjoint<EvtFPermission>());
-static_assert(event::detail::fields_disjoint<EvtFTlbConflict>());
-static_assert(event::detail::fields_disjoint<EvtFCfgConflict>());
-static_assert(event::detail::fields_disjoint<EvtEPageRequest>());
-static_assert(event::detail::fields_disjoint<EvtFVmsFetch>());
-static_assert(event::detail::fields_disjoint<EvtImpdef>());
-
-/// The RES0 bits of an event record that are set, judged by the layout its event number
-/// selects; all zero when clean. Reserved and IMPLEMENTATION DEFINED event numbers have no
-/// architected layout, so nothing is reported for them (check is_known_event first).
-constexpr Words<4> event_res0_bits(const Words<4>& w) noexcept {
-  switch (event::Type::get(w)) {
-    case 0x01: return bits_in(w, kEvtFUutRes0);
-    case 0x02: return bits_in(w, kEvtCBadStreamidRes0);
-    case 0x03: return bits_in(w, kEvtFSteFetchRes0);
-    case 0x04: return bits_in(w, kEvtCBadSteRes0);
-    case 0x05: return bits_in(w, kEvtFBadAtsTreqRes0);
-    case 0x06: return bits_in(w, kEvtFStreamDisabledRes0);
-    case 0x07: return bits_in(w, kEvtFTranslForbiddenRes0);
-    case 0x08: return bits_in(w, kEvtCBadSubstreamidRes0);
-    case 0x09: return bits_in(w, kEvtFCdFetchRes0);
-    case 0x0A: return bits_in(w, kEvtCBadCdRes0);
-    case 0x0B: return bits_in(w, kEvtFWalkEabtRes0);
-    case 0x10: return bits_in(w, kEvtFTranslationRes0);
-    case 0x11: return bits_in(w, kEvtFAddrSizeRes0);
-    case 0x12: return bits_in(w, kEvtFAccessRes0);
-    case 0x13: return bits_in(w, kEvtFPermissionRes0);
-    case 0x20: return bits_in(w, kEvtFTlbConflictRes0);
-    case 0x21: return bits_in(w, kEvtFCfgConflictRes0);
-    case 0x24: return bits_in(w, kEvtEPageRequestRes0);
-    case 0x25: return bits_in(w, kEvtFVmsFetchRes0);
-    default: return Words<4>{};
-  }
-}
+// IMPDEF_EVENTn: the event number and the four IMPLEMENTATION DEFINED runs tile the whole
+// record, so no bit of it is RES0.
+static_assert(fields_disjoint<4, EvtImpdef>());
+static_assert(fields_mask<4, EvtImpdef>() == complement(Words<4>{}));
 
 // ---------------------------------------------------------------------------------------------
-// encode / decode / for_each_field
+// encode / decode / for_each_field (for_each_field itself is record.hpp's, from `fields`)
 
-constexpr Encoded<4> encode(const EvtFUut& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtCBadStreamid& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFSteFetch& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtCBadSte& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFBadAtsTreq& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFStreamDisabled& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFTranslForbidden& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtCBadSubstreamid& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFCdFetch& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtCBadCd& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFWalkEabt& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFTranslation& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFAddrSize& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFAccess& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFPermission& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFTlbConflict& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFCfgConflict& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtEPageRequest& e) noexcept { return event::detail::encode_record(e); }
-constexpr Encoded<4> encode(const EvtFVmsFetch& e) noexcept { return event::detail::encode_record(e); }
+/// Encodes an architected event: the event number comes from E::kType, then every field.
+template <EventRecord E>
+constexpr Encoded<4> encode(const E& e) noexcept {
+  Words<4> start{};
+  start[event::Type::word] = event::Type::insert(0, static_cast<std::uint8_t>(E::kType));
+  return encode_fields<4>(e, start);
+}
 
 /// An IMPDEF_EVENTn record; an event_number outside 0xE0-0xEF is reported as "EventType".
 constexpr Encoded<4> encode(const EvtImpdef& e) noexcept {
-  Words<4> start{};
-  start[0] = e.event_number;
-  Encoder<4> enc{start};
-  EvtImpdef::fields(e, [&enc](auto field, const char* name, const auto& member) {
-    enc.template put<decltype(field)>(member, name);
-  });
-  Encoded<4> out = enc.done();
+  Encoded<4> out = encode_fields<4>(e);
   if (!is_impdef_event(e.event_number)) out.bad_field = "EventType";
   return out;
 }
@@ -1028,42 +909,10 @@ constexpr Encoded<4> encode(const EvtUnknown& e) noexcept {
 /// Reads T's fields from w, whatever event number w carries.
 template <class T>
 constexpr T decode_event_as(const Words<4>& w) noexcept {
-  if constexpr (std::is_same_v<T, EvtUnknown>) {
+  if constexpr (std::is_same_v<T, EvtUnknown>)
     return EvtUnknown{static_cast<std::uint8_t>(event::Type::get(w)), w};
-  } else if constexpr (std::is_same_v<T, EvtImpdef>) {
-    EvtImpdef out = event::detail::decode_record<EvtImpdef>(w);
-    out.event_number = static_cast<std::uint8_t>(event::Type::get(w));
-    return out;
-  } else {
-    return event::detail::decode_record<T>(w);
-  }
-}
-
-template <class F> constexpr void for_each_field(const EvtFUut& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtCBadStreamid& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFSteFetch& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtCBadSte& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFBadAtsTreq& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFStreamDisabled& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFTranslForbidden& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtCBadSubstreamid& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFCdFetch& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtCBadCd& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFWalkEabt& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFTranslation& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFAddrSize& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFAccess& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFPermission& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFTlbConflict& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFCfgConflict& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtEPageRequest& e, F&& f) { event::detail::visit_record(e, f); }
-template <class F> constexpr void for_each_field(const EvtFVmsFetch& e, F&& f) { event::detail::visit_record(e, f); }
-
-/// "EventType" (the number), then the IMPLEMENTATION DEFINED bits.
-template <class F>
-constexpr void for_each_field(const EvtImpdef& e, F&& f) {
-  f("EventType", std::uint64_t{e.event_number});
-  event::detail::visit_record(e, f);
+  else
+    return decode_fields<T>(w);
 }
 
 /// "EventType" (the Reserved number), then the raw words.
@@ -1106,6 +955,20 @@ constexpr decltype(auto) visit_event(const Words<4>& w, F&& f) noexcept {
   }
   if (is_impdef_event(type)) return static_cast<F&&>(f)(decode_event_as<EvtImpdef>(w));
   return static_cast<F&&>(f)(decode_event_as<EvtUnknown>(w));
+}
+
+/// The RES0 bits of an event record that are set, judged by the layout its event number
+/// selects; all zero when clean. Reserved and IMPLEMENTATION DEFINED event numbers have no
+/// architected layout, so nothing is reported for them (check is_known_event first).
+/// Dispatching through visit_event keeps one map from event number to layout; the decoded
+/// record itself is unused.
+constexpr Words<4> event_res0_bits(const Words<4>& w) noexcept {
+  return visit_event(w, [&w]<class E>(const E&) noexcept {
+    if constexpr (EventRecord<E>)
+      return bits_in(w, event::detail::kRes0<E>);
+    else
+      return Words<4>{};
+  });
 }
 
 }  // namespace smmuv3
