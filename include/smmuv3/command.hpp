@@ -3,12 +3,17 @@
 // the RES0 layout of each, and `visit_command`, which turns a raw 16-byte record into the
 // typed command its opcode names.
 //
+// Each command struct lists its fields once, in spec bit order, in a static `fields`
+// (record.hpp); encode, decode_command_as, for_each_field and the kCmd*Defined / kCmd*Res0
+// masks all derive from that list (command/opcode.hpp), so they cannot disagree.
+//
 // Per-group headers: command/opcode.hpp (opcodes, CmdUnknown), command/fields.hpp (field
 // accessors), prefetch.hpp (§4.2), cfgi.hpp (§4.3), tlbi_range.hpp and tlbi.hpp (§4.4),
 // ats_pri.hpp (§4.5), dpti.hpp (§4.6), stall.hpp and sync.hpp (§4.7).
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "smmuv3/bitfield.hpp"
 #include "smmuv3/command/ats_pri.hpp"
@@ -23,54 +28,6 @@
 #include "smmuv3/command/tlbi_range.hpp"
 
 namespace smmuv3 {
-
-/// The RES0 bits (§4.1.5) that are set in a command, for the layout its opcode selects; all
-/// zero when clean. For a Reserved or IMPLEMENTATION DEFINED opcode the result is zero: such a
-/// command is rejected on its opcode (CERROR_ILL, §4.1.3) before any field is looked at, which
-/// is the caller's job (`is_known_opcode`). Bits that are RES0 only in some configurations
-/// (VMID[15:8] without VMID16, SCALE[25] without DS, NS on the Non-secure queue, ...) are not
-/// included: they depend on SMMU_IDR* values.
-constexpr Words<2> command_res0_bits(const Words<2>& w) noexcept {
-  Words<2> res0{};
-  switch (command_opcode(w)) {
-    case Opcode::prefetch_config: res0 = kCmdPrefetchConfigRes0; break;
-    case Opcode::prefetch_addr: res0 = kCmdPrefetchAddrRes0; break;
-    case Opcode::cfgi_ste: res0 = kCmdCfgiSteRes0; break;
-    // CMD_CFGI_ALL (Range == 31) has the CMD_CFGI_STE_RANGE layout.
-    case Opcode::cfgi_ste_range: res0 = kCmdCfgiSteRangeRes0; break;
-    case Opcode::cfgi_cd: res0 = kCmdCfgiCdRes0; break;
-    case Opcode::cfgi_cd_all: res0 = kCmdCfgiCdAllRes0; break;
-    case Opcode::cfgi_vms_pidm: res0 = kCmdCfgiVmsPidmRes0; break;
-    case Opcode::tlbi_nh_all: res0 = kCmdTlbiNhAllRes0; break;
-    case Opcode::tlbi_nh_asid: res0 = kCmdTlbiNhAsidRes0; break;
-    case Opcode::tlbi_nh_va: res0 = kCmdTlbiNhVaRes0; break;
-    case Opcode::tlbi_nh_vaa: res0 = kCmdTlbiNhVaaRes0; break;
-    case Opcode::tlbi_el3_all: res0 = kCmdTlbiEl3AllRes0; break;
-    case Opcode::tlbi_el3_va: res0 = kCmdTlbiEl3VaRes0; break;
-    case Opcode::tlbi_el2_all: res0 = kCmdTlbiEl2AllRes0; break;
-    case Opcode::tlbi_el2_asid: res0 = kCmdTlbiEl2AsidRes0; break;
-    case Opcode::tlbi_el2_va: res0 = kCmdTlbiEl2VaRes0; break;
-    case Opcode::tlbi_el2_vaa: res0 = kCmdTlbiEl2VaaRes0; break;
-    case Opcode::tlbi_s12_vmall: res0 = kCmdTlbiS12VmallRes0; break;
-    case Opcode::tlbi_s2_ipa: res0 = kCmdTlbiS2IpaRes0; break;
-    case Opcode::tlbi_nsnh_all: res0 = kCmdTlbiNsnhAllRes0; break;
-    case Opcode::atc_inv: res0 = kCmdAtcInvRes0; break;
-    case Opcode::pri_resp: res0 = kCmdPriRespRes0; break;
-    case Opcode::resume: res0 = kCmdResumeRes0; break;
-    case Opcode::stall_term: res0 = kCmdStallTermRes0; break;
-    case Opcode::sync: res0 = kCmdSyncRes0; break;
-    case Opcode::tlbi_s_el2_all: res0 = kCmdTlbiSEl2AllRes0; break;
-    case Opcode::tlbi_s_el2_asid: res0 = kCmdTlbiSEl2AsidRes0; break;
-    case Opcode::tlbi_s_el2_va: res0 = kCmdTlbiSEl2VaRes0; break;
-    case Opcode::tlbi_s_el2_vaa: res0 = kCmdTlbiSEl2VaaRes0; break;
-    case Opcode::tlbi_s_s12_vmall: res0 = kCmdTlbiSS12VmallRes0; break;
-    case Opcode::tlbi_s_s2_ipa: res0 = kCmdTlbiSS2IpaRes0; break;
-    case Opcode::tlbi_snh_all: res0 = kCmdTlbiSnhAllRes0; break;
-    case Opcode::dpti_all: res0 = kCmdDptiAllRes0; break;
-    case Opcode::dpti_pa: res0 = kCmdDptiPaRes0; break;
-  }
-  return bits_in(w, res0);
-}
 
 /// Decodes `w` as the command its opcode names and calls `f` with it, returning what `f`
 /// returns (every call must return the same type). Opcode 0x04 with Range == 31 is reported
@@ -119,6 +76,22 @@ constexpr decltype(auto) visit_command(const Words<2>& w, F&& f) noexcept {
     case Opcode::dpti_pa: return f(decode_command_as<CmdDptiPa>(w));
   }
   return f(decode_command_as<CmdUnknown>(w));
+}
+
+/// The RES0 bits (§4.1.5) that are set in a command, for the layout its opcode selects
+/// (`visit_command`'s choice: CMD_CFGI_ALL has the CMD_CFGI_STE_RANGE layout); all zero when
+/// clean. For a Reserved or IMPLEMENTATION DEFINED opcode the result is zero: such a command
+/// is rejected on its opcode (CERROR_ILL, §4.1.3) before any field is looked at, which is the
+/// caller's job (`is_known_opcode`). Bits that are RES0 only in some configurations
+/// (VMID[15:8] without VMID16, SCALE[25] without DS, NS on the Non-secure queue, ...) are not
+/// included: they depend on SMMU_IDR* values.
+constexpr Words<2> command_res0_bits(const Words<2>& w) noexcept {
+  return visit_command(w, [&w]<class T>(const T&) {
+    if constexpr (std::is_same_v<T, CmdUnknown>)
+      return Words<2>{};
+    else
+      return bits_in(w, cmd::detail::kRes0<T>);
+  });
 }
 
 }  // namespace smmuv3

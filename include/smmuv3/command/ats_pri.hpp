@@ -28,6 +28,16 @@ struct CmdAtcInv {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdAtcInv&, const CmdAtcInv&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::AtcGlobal{}, "Global", s.global);
+    v(cmd::Ssv{}, "SSV", s.ssv);
+    v(cmd::SubstreamId{}, "SubstreamID", s.substream_id);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::AtcSize{}, "Size", s.size);
+    v(cmd::VaAddress{}, "Address", s.address);
+  }
 };
 
 /// CMD_ATC_INV Size that spans 2^64 bytes, "invalidate all" (§4.5.1). Larger values may raise
@@ -60,78 +70,20 @@ struct CmdPriResp {
   PriResp resp = PriResp::response_failure;
 
   friend constexpr bool operator==(const CmdPriResp&, const CmdPriResp&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssv{}, "SSV", s.ssv);
+    v(cmd::SubstreamId{}, "SubstreamID", s.substream_id);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::PrgIndex{}, "PRGIndex", s.prg_index);
+    v(cmd::PriRespResp{}, "Resp", s.resp);
+  }
 };
 
-inline constexpr Words<2> kCmdAtcInvDefined =
-    mask_of<2, cmd::Op, cmd::AtcGlobal, cmd::Ssv, cmd::SubstreamId, cmd::StreamId, cmd::AtcSize,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdAtcInvRes0 = complement(kCmdAtcInvDefined);
-inline constexpr Words<2> kCmdPriRespDefined =
-    mask_of<2, cmd::Op, cmd::Ssv, cmd::SubstreamId, cmd::StreamId, cmd::PrgIndex,
-            cmd::PriRespResp>();
-inline constexpr Words<2> kCmdPriRespRes0 = complement(kCmdPriRespDefined);
-
-constexpr Encoded<2> encode(const CmdAtcInv& c) noexcept {
-  return detail::command_encoder(CmdAtcInv::kOpcode)
-      .put<cmd::AtcGlobal>(c.global, "Global")
-      .put<cmd::Ssv>(c.ssv, "SSV")
-      .put<cmd::SubstreamId>(c.substream_id, "SubstreamID")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::AtcSize>(c.size, "Size")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdAtcInv decode_command_as<CmdAtcInv>(const Words<2>& w) noexcept {
-  CmdAtcInv c;
-  c.global = cmd::AtcGlobal::get(w) != 0;
-  c.ssv = cmd::Ssv::get(w) != 0;
-  c.substream_id = static_cast<std::uint32_t>(cmd::SubstreamId::get(w));
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.size = static_cast<std::uint8_t>(cmd::AtcSize::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdAtcInv& c, F&& f) {
-  f("Global", std::uint64_t{c.global});
-  f("SSV", std::uint64_t{c.ssv});
-  f("SubstreamID", std::uint64_t{c.substream_id});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("Size", std::uint64_t{c.size});
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdPriResp& c) noexcept {
-  return detail::command_encoder(CmdPriResp::kOpcode)
-      .put<cmd::Ssv>(c.ssv, "SSV")
-      .put<cmd::SubstreamId>(c.substream_id, "SubstreamID")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::PrgIndex>(c.prg_index, "PRGIndex")
-      .put<cmd::PriRespResp>(c.resp, "Resp")
-      .done();
-}
-
-template <>
-constexpr CmdPriResp decode_command_as<CmdPriResp>(const Words<2>& w) noexcept {
-  CmdPriResp c;
-  c.ssv = cmd::Ssv::get(w) != 0;
-  c.substream_id = static_cast<std::uint32_t>(cmd::SubstreamId::get(w));
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.prg_index = static_cast<std::uint16_t>(cmd::PrgIndex::get(w));
-  c.resp = static_cast<PriResp>(cmd::PriRespResp::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdPriResp& c, F&& f) {
-  f("SSV", std::uint64_t{c.ssv});
-  f("SubstreamID", std::uint64_t{c.substream_id});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("PRGIndex", std::uint64_t{c.prg_index});
-  f("Resp", detail::to_u64(c.resp));
-}
+inline constexpr Words<2> kCmdAtcInvDefined = cmd::detail::defined_bits<CmdAtcInv>();
+inline constexpr Words<2> kCmdAtcInvRes0 = cmd::detail::kRes0<CmdAtcInv>;
+inline constexpr Words<2> kCmdPriRespDefined = cmd::detail::defined_bits<CmdPriResp>();
+inline constexpr Words<2> kCmdPriRespRes0 = cmd::detail::kRes0<CmdPriResp>;
 
 }  // namespace smmuv3

@@ -22,6 +22,13 @@ struct CmdCfgiSte {
   bool leaf = false;
 
   friend constexpr bool operator==(const CmdCfgiSte&, const CmdCfgiSte&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+  }
 };
 
 /// §4.3.2 CMD_CFGI_STE_RANGE(StreamID, SSec, Range): the aligned 2^(Range+1) StreamIDs
@@ -36,23 +43,44 @@ struct CmdCfgiSteRange {
   std::uint8_t range = 0;
 
   friend constexpr bool operator==(const CmdCfgiSteRange&, const CmdCfgiSteRange&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::Range{}, "Range", s.range);
+  }
 };
 
 /// §4.3.6 CMD_CFGI_ALL(SSec): the architecture encodes it as CMD_CFGI_STE_RANGE with
 /// Range == 31 (same opcode 0x04); it is its own type here because its meaning differs
-/// (it also invalidates VMID-indexed VMS caches). `encode` writes Range = 31. The StreamID
-/// field is IGNORED by the SMMU, not RES0, so it is kept to round-trip the record exactly.
+/// (it also invalidates VMID-indexed VMS caches). `encode` writes Range = 31 (`fixed_fields`);
+/// decode does not check it (`visit_command` only reports CmdCfgiAll for Range == 31). The
+/// StreamID field is IGNORED by the SMMU, not RES0, so it is kept to round-trip the record
+/// exactly.
 struct CmdCfgiAll {
   static constexpr Opcode kOpcode = Opcode::cfgi_all;
   static constexpr const char* kName = "CMD_CFGI_ALL";
   /// The Range value that turns CMD_CFGI_STE_RANGE into CMD_CFGI_ALL.
   static constexpr std::uint8_t kRange = 31;
+  /// The operand the type itself fixes (see CommandRecord): written by encode and part of
+  /// kCmdCfgiAllDefined, but not a field of the struct.
+  template <class V>
+  static constexpr void fixed_fields(V&& v) {
+    v(cmd::Range{}, "Range", kRange);
+  }
 
   bool ssec = false;
   /// IGNORED by the SMMU (§4.3.6).
   std::uint32_t stream_id = 0;
 
   friend constexpr bool operator==(const CmdCfgiAll&, const CmdCfgiAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+  }
 };
 
 /// §4.3.3 CMD_CFGI_CD(StreamID, SSec, SubstreamID, Leaf). SubstreamID is the CD table index;
@@ -67,6 +95,14 @@ struct CmdCfgiCd {
   bool leaf = false;
 
   friend constexpr bool operator==(const CmdCfgiCd&, const CmdCfgiCd&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::SubstreamId{}, "SubstreamID", s.substream_id);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+  }
 };
 
 /// §4.3.4 CMD_CFGI_CD_ALL(StreamID, SSec).
@@ -78,6 +114,12 @@ struct CmdCfgiCdAll {
   std::uint32_t stream_id = 0;
 
   friend constexpr bool operator==(const CmdCfgiCdAll&, const CmdCfgiCdAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+  }
 };
 
 /// §4.3.5 CMD_CFGI_VMS_PIDM(SSec, VMID): invalidates cached VMS.PARTID_MAP for VMID.
@@ -89,24 +131,28 @@ struct CmdCfgiVmsPidm {
   std::uint16_t vmid = 0;
 
   friend constexpr bool operator==(const CmdCfgiVmsPidm&, const CmdCfgiVmsPidm&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::Vmid{}, "VMID", s.vmid);
+  }
 };
 
-inline constexpr Words<2> kCmdCfgiSteDefined =
-    mask_of<2, cmd::Op, cmd::Ssec, cmd::StreamId, cmd::Leaf>();
-inline constexpr Words<2> kCmdCfgiSteRes0 = complement(kCmdCfgiSteDefined);
-/// CMD_CFGI_STE_RANGE and CMD_CFGI_ALL share one layout.
-inline constexpr Words<2> kCmdCfgiSteRangeDefined =
-    mask_of<2, cmd::Op, cmd::Ssec, cmd::StreamId, cmd::Range>();
-inline constexpr Words<2> kCmdCfgiSteRangeRes0 = complement(kCmdCfgiSteRangeDefined);
-inline constexpr Words<2> kCmdCfgiAllDefined = kCmdCfgiSteRangeDefined;
-inline constexpr Words<2> kCmdCfgiAllRes0 = kCmdCfgiSteRangeRes0;
-inline constexpr Words<2> kCmdCfgiCdDefined =
-    mask_of<2, cmd::Op, cmd::Ssec, cmd::SubstreamId, cmd::StreamId, cmd::Leaf>();
-inline constexpr Words<2> kCmdCfgiCdRes0 = complement(kCmdCfgiCdDefined);
-inline constexpr Words<2> kCmdCfgiCdAllDefined = mask_of<2, cmd::Op, cmd::Ssec, cmd::StreamId>();
-inline constexpr Words<2> kCmdCfgiCdAllRes0 = complement(kCmdCfgiCdAllDefined);
-inline constexpr Words<2> kCmdCfgiVmsPidmDefined = mask_of<2, cmd::Op, cmd::Ssec, cmd::Vmid>();
-inline constexpr Words<2> kCmdCfgiVmsPidmRes0 = complement(kCmdCfgiVmsPidmDefined);
+inline constexpr Words<2> kCmdCfgiSteDefined = cmd::detail::defined_bits<CmdCfgiSte>();
+inline constexpr Words<2> kCmdCfgiSteRes0 = cmd::detail::kRes0<CmdCfgiSte>;
+inline constexpr Words<2> kCmdCfgiSteRangeDefined = cmd::detail::defined_bits<CmdCfgiSteRange>();
+inline constexpr Words<2> kCmdCfgiSteRangeRes0 = cmd::detail::kRes0<CmdCfgiSteRange>;
+inline constexpr Words<2> kCmdCfgiAllDefined = cmd::detail::defined_bits<CmdCfgiAll>();
+inline constexpr Words<2> kCmdCfgiAllRes0 = cmd::detail::kRes0<CmdCfgiAll>;
+/// CMD_CFGI_STE_RANGE and CMD_CFGI_ALL share one layout (§4.3.6), so one RES0 check serves both.
+static_assert(kCmdCfgiAllDefined == kCmdCfgiSteRangeDefined);
+inline constexpr Words<2> kCmdCfgiCdDefined = cmd::detail::defined_bits<CmdCfgiCd>();
+inline constexpr Words<2> kCmdCfgiCdRes0 = cmd::detail::kRes0<CmdCfgiCd>;
+inline constexpr Words<2> kCmdCfgiCdAllDefined = cmd::detail::defined_bits<CmdCfgiCdAll>();
+inline constexpr Words<2> kCmdCfgiCdAllRes0 = cmd::detail::kRes0<CmdCfgiCdAll>;
+inline constexpr Words<2> kCmdCfgiVmsPidmDefined = cmd::detail::defined_bits<CmdCfgiVmsPidm>();
+inline constexpr Words<2> kCmdCfgiVmsPidmRes0 = cmd::detail::kRes0<CmdCfgiVmsPidm>;
 
 /// The number of StreamIDs CMD_CFGI_STE_RANGE covers: 2^(Range+1) (§4.3.2); 0 when Range
 /// does not fit its 5-bit field.
@@ -119,147 +165,6 @@ constexpr std::uint64_t cfgi_ste_range_count(std::uint8_t range) noexcept {
 constexpr std::uint32_t cfgi_ste_range_first(std::uint32_t stream_id, std::uint8_t range) noexcept {
   const std::uint64_t count = cfgi_ste_range_count(range);
   return count == 0 ? stream_id : static_cast<std::uint32_t>(stream_id & ~(count - 1));
-}
-
-constexpr Encoded<2> encode(const CmdCfgiSte& c) noexcept {
-  return detail::command_encoder(CmdCfgiSte::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .done();
-}
-
-template <>
-constexpr CmdCfgiSte decode_command_as<CmdCfgiSte>(const Words<2>& w) noexcept {
-  CmdCfgiSte c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiSte& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("Leaf", std::uint64_t{c.leaf});
-}
-
-constexpr Encoded<2> encode(const CmdCfgiSteRange& c) noexcept {
-  return detail::command_encoder(CmdCfgiSteRange::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::Range>(c.range, "Range")
-      .done();
-}
-
-template <>
-constexpr CmdCfgiSteRange decode_command_as<CmdCfgiSteRange>(const Words<2>& w) noexcept {
-  CmdCfgiSteRange c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.range = static_cast<std::uint8_t>(cmd::Range::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiSteRange& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("Range", std::uint64_t{c.range});
-}
-
-constexpr Encoded<2> encode(const CmdCfgiAll& c) noexcept {
-  return detail::command_encoder(CmdCfgiAll::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::Range>(CmdCfgiAll::kRange, "Range")
-      .done();
-}
-
-/// Reads SSec and StreamID; the Range field is not checked (`visit_command` only reports
-/// CmdCfgiAll for Range == 31).
-template <>
-constexpr CmdCfgiAll decode_command_as<CmdCfgiAll>(const Words<2>& w) noexcept {
-  CmdCfgiAll c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiAll& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("StreamID", std::uint64_t{c.stream_id});
-}
-
-constexpr Encoded<2> encode(const CmdCfgiCd& c) noexcept {
-  return detail::command_encoder(CmdCfgiCd::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::SubstreamId>(c.substream_id, "SubstreamID")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .done();
-}
-
-template <>
-constexpr CmdCfgiCd decode_command_as<CmdCfgiCd>(const Words<2>& w) noexcept {
-  CmdCfgiCd c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.substream_id = static_cast<std::uint32_t>(cmd::SubstreamId::get(w));
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiCd& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("SubstreamID", std::uint64_t{c.substream_id});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("Leaf", std::uint64_t{c.leaf});
-}
-
-constexpr Encoded<2> encode(const CmdCfgiCdAll& c) noexcept {
-  return detail::command_encoder(CmdCfgiCdAll::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .done();
-}
-
-template <>
-constexpr CmdCfgiCdAll decode_command_as<CmdCfgiCdAll>(const Words<2>& w) noexcept {
-  CmdCfgiCdAll c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiCdAll& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("StreamID", std::uint64_t{c.stream_id});
-}
-
-constexpr Encoded<2> encode(const CmdCfgiVmsPidm& c) noexcept {
-  return detail::command_encoder(CmdCfgiVmsPidm::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .done();
-}
-
-template <>
-constexpr CmdCfgiVmsPidm decode_command_as<CmdCfgiVmsPidm>(const Words<2>& w) noexcept {
-  CmdCfgiVmsPidm c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdCfgiVmsPidm& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("VMID", std::uint64_t{c.vmid});
 }
 
 }  // namespace smmuv3

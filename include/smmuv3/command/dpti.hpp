@@ -70,6 +70,9 @@ struct CmdDptiAll {
   static constexpr const char* kName = "CMD_DPTI_ALL";
 
   friend constexpr bool operator==(const CmdDptiAll&, const CmdDptiAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
 /// §4.6.2 CMD_DPTI_PA(Address, SIZE, Leaf): removes cached DPT information for the aligned
@@ -87,49 +90,19 @@ struct CmdDptiPa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdDptiPa&, const CmdDptiPa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+    v(cmd::DptiSize{}, "SIZE", s.size);
+    v(cmd::PaAddress{}, "Address", s.address);
+  }
 };
 
-inline constexpr Words<2> kCmdDptiAllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdDptiAllRes0 = complement(kCmdDptiAllDefined);
+inline constexpr Words<2> kCmdDptiAllDefined = cmd::detail::defined_bits<CmdDptiAll>();
+inline constexpr Words<2> kCmdDptiAllRes0 = cmd::detail::kRes0<CmdDptiAll>;
 /// RES0: [63:8], [71:65] and [127:120].
-inline constexpr Words<2> kCmdDptiPaDefined =
-    mask_of<2, cmd::Op, cmd::Leaf, cmd::DptiSize, cmd::PaAddress>();
-inline constexpr Words<2> kCmdDptiPaRes0 = complement(kCmdDptiPaDefined);
-
-constexpr Encoded<2> encode(const CmdDptiAll&) noexcept {
-  return detail::command_encoder(CmdDptiAll::kOpcode).done();
-}
-
-template <>
-constexpr CmdDptiAll decode_command_as<CmdDptiAll>(const Words<2>&) noexcept {
-  return CmdDptiAll{};
-}
-
-template <class F>
-constexpr void for_each_field(const CmdDptiAll&, F&&) {}
-
-constexpr Encoded<2> encode(const CmdDptiPa& c) noexcept {
-  return detail::command_encoder(CmdDptiPa::kOpcode)
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::DptiSize>(c.size, "SIZE")
-      .put<cmd::PaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdDptiPa decode_command_as<CmdDptiPa>(const Words<2>& w) noexcept {
-  CmdDptiPa c;
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.size = static_cast<DptiSize>(cmd::DptiSize::get(w));
-  c.address = cmd::PaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdDptiPa& c, F&& f) {
-  f("Leaf", std::uint64_t{c.leaf});
-  f("SIZE", detail::to_u64(c.size));
-  f("Address", c.address);
-}
+inline constexpr Words<2> kCmdDptiPaDefined = cmd::detail::defined_bits<CmdDptiPa>();
+inline constexpr Words<2> kCmdDptiPaRes0 = cmd::detail::kRes0<CmdDptiPa>;
 
 }  // namespace smmuv3

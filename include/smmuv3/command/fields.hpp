@@ -17,8 +17,7 @@
 
 namespace smmuv3::cmd {
 
-/// Opcode, bits [7:0] of every command (§4.1.1).
-using Op = Bits<7, 0>;
+// Op, the opcode in bits [7:0] (§4.1.1), is in opcode.hpp.
 
 // --- §4.1.6 common command fields --------------------------------------------------------
 
@@ -121,14 +120,3 @@ using SyncMsiAddress = Addr<119, 66, 2>;
 using SyncMsiNs = Bit<127>;
 
 }  // namespace smmuv3::cmd
-
-namespace smmuv3::detail {
-
-/// An Encoder for a command record with its opcode already in bits [7:0].
-constexpr Encoder<2> command_encoder(Opcode op) noexcept {
-  Words<2> w{};
-  w[0] = static_cast<std::uint8_t>(op);
-  return Encoder<2>(w);
-}
-
-}  // namespace smmuv3::detail

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Command queue opcodes (IHI 0070 §4.1.1) and the pieces every command record shares: the
-// record size, the opcode accessor, the decode_command_as<T> entry point and CmdUnknown.
+// record size, the opcode accessor, CmdUnknown, and the one encode / decode_command_as<T> /
+// Defined mask that every command type derives from its `fields` list (record.hpp).
 //
 // Opcode values come from the §4.1.1 table; they were cross-checked against the Renode
 // ARM_SMMUv3 model (Opcode enum), the Marvell Odyssey CSR header (smmu_cmd_e), a Qualcomm
@@ -8,12 +9,20 @@
 // QEMU smmuv3-internal.h (SMMUCommandType). All agree.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "smmuv3/bitfield.hpp"
+#include "smmuv3/record.hpp"
 
 namespace smmuv3 {
+
+namespace cmd {
+/// Opcode, bits [7:0] of every command (§4.1.1).
+using Op = Bits<7, 0>;
+}  // namespace cmd
 
 /// Every Command queue entry is 16 bytes, little-endian (§4.1.1).
 inline constexpr std::size_t kCommandWords = 2;
@@ -63,7 +72,7 @@ enum class Opcode : std::uint8_t {
 
 /// The opcode of a command, bits [7:0] (§4.1.1). Any byte value is returned as is.
 constexpr Opcode command_opcode(const Words<2>& w) noexcept {
-  return static_cast<Opcode>(Bits<7, 0>::get(w));
+  return static_cast<Opcode>(cmd::Op::get(w));
 }
 
 /// The spec name of an architected opcode ("CMD_TLBI_NH_VA"), nullptr for a Reserved or
@@ -116,12 +125,6 @@ constexpr bool is_known_opcode(std::uint8_t op) noexcept { return opcode_name(op
 /// 0x80-0x8F are IMPLEMENTATION DEFINED (§4.1.1); this library gives them no meaning.
 constexpr bool is_impdef_opcode(std::uint8_t op) noexcept { return op >= 0x80 && op <= 0x8F; }
 
-/// Reads the operands of a command record as command type T (CmdSync, CmdTlbiNhVa, ...),
-/// whatever its opcode byte says. Every command header specialises this for its types;
-/// using it with a type that is not a command does not compile.
-template <class T>
-constexpr T decode_command_as(const Words<2>& w) noexcept = delete;
-
 /// A command whose opcode is Reserved or IMPLEMENTATION DEFINED (or that this library does not
 /// decode): the opcode and the whole record, unchanged. `visit_command` hands these to the
 /// visitor instead of guessing, so the caller can raise CERROR_ILL (§4.1.3).
@@ -134,15 +137,10 @@ struct CmdUnknown {
   friend constexpr bool operator==(const CmdUnknown&, const CmdUnknown&) = default;
 };
 
-template <>
-constexpr CmdUnknown decode_command_as<CmdUnknown>(const Words<2>& w) noexcept {
-  return CmdUnknown{static_cast<std::uint8_t>(Bits<7, 0>::get(w)), w};
-}
-
 /// The record with its opcode byte replaced by `opcode`; never fails.
 constexpr Encoded<2> encode(const CmdUnknown& c) noexcept {
   Encoded<2> out{c.words, nullptr};
-  out.words[0] = Bits<7, 0>::insert(out.words[0], c.opcode);
+  out.words[0] = cmd::Op::insert(out.words[0], c.opcode);
   return out;
 }
 
@@ -152,6 +150,88 @@ constexpr void for_each_field(const CmdUnknown& c, F&& f) {
   f("Opcode", std::uint64_t{c.opcode});
   f("Bits[63:8]", Bits<63, 8>::get(c.words));
   f("Bits[127:64]", Bits<127, 64>::get(c.words));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encode, decode, for_each_field and the masks of every command type come from its `fields`
+// list through record.hpp; only the opcode (and CMD_CFGI_ALL's Range) is handled here.
+
+/// An architected command layout: one opcode (kOpcode) and a field list. A type that shares its
+/// opcode with another may also list, in a static `fixed_fields(v)`, the operand values that
+/// tell it apart; `encode` writes them and the Defined mask covers them, but they are not
+/// fields of the struct (only CmdCfgiAll has one: Range == 31).
+template <class T>
+concept CommandRecord = FieldRecord<T> && requires {
+  requires std::same_as<std::remove_cv_t<decltype(T::kOpcode)>, Opcode>;
+};
+
+namespace cmd::detail {
+
+/// Calls v(Field{}, "Name", value) for what makes a record a T whatever its operands: the
+/// opcode, then T's fixed operands.
+template <CommandRecord T, class V>
+constexpr void identity_fields(V&& v) {
+  v(Op{}, "Opcode", static_cast<std::uint8_t>(T::kOpcode));
+  if constexpr (requires { T::fixed_fields(v); }) T::fixed_fields(v);
+}
+
+/// A T with every field zero.
+template <CommandRecord T>
+constexpr Encoded<2> start_words() noexcept {
+  Encoder<2> enc;
+  identity_fields<T>([&enc](auto field, const char* name, auto value) {
+    enc.template put<decltype(field)>(value, name);
+  });
+  return enc.done();
+}
+
+/// The bits of the opcode and of T's fixed operands.
+template <CommandRecord T>
+constexpr Words<2> identity_bits() noexcept {
+  Words<2> m{};
+  identity_fields<T>([&m](auto field, const char*, auto) {
+    m[decltype(field)::word] |= decltype(field)::mask;
+  });
+  return m;
+}
+
+/// Every bit the layout of T defines: opcode, fixed operands and fields. Every other bit of
+/// the command is RES0 (§4.1.5).
+template <CommandRecord T>
+constexpr Words<2> defined_bits() noexcept {
+  constexpr Words<2> identity = identity_bits<T>();
+  static_assert(fields_disjoint<2, T>(identity),
+                "two fields of the command, or a field and the opcode, share a bit");
+  Words<2> m = fields_mask<2, T>();
+  for (std::size_t i = 0; i < 2; ++i) m[i] |= identity[i];
+  return m;
+}
+
+/// T's RES0 set as a constant, so command_res0_bits never recomputes it at run time.
+template <CommandRecord T>
+inline constexpr Words<2> kRes0 = complement(defined_bits<T>());
+
+}  // namespace cmd::detail
+
+/// Encodes a command: its opcode (and fixed operands) from the type, then every field;
+/// reports the first field that does not fit, by spec name.
+template <CommandRecord T>
+constexpr Encoded<2> encode(const T& c) noexcept {
+  constexpr Encoded<2> start = cmd::detail::start_words<T>();
+  static_assert(start.ok(), "a fixed operand does not fit its field");
+  return encode_fields<2>(c, start.words);
+}
+
+/// Reads the operands of a command record as command type T (CmdSync, CmdTlbiNhVa, ...),
+/// whatever its opcode byte says; CmdUnknown takes the opcode and the whole record. Using it
+/// with a type that is not a command does not compile.
+template <class T>
+  requires CommandRecord<T> || std::same_as<T, CmdUnknown>
+constexpr T decode_command_as(const Words<2>& w) noexcept {
+  if constexpr (std::is_same_v<T, CmdUnknown>)
+    return CmdUnknown{static_cast<std::uint8_t>(cmd::Op::get(w)), w};
+  else
+    return decode_fields<T>(w);
 }
 
 }  // namespace smmuv3

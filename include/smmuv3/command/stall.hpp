@@ -33,6 +33,15 @@ struct CmdResume {
   std::uint16_t stag = 0;
 
   friend constexpr bool operator==(const CmdResume&, const CmdResume&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::ResumeAc{}, "Ac", s.ac);
+    v(cmd::ResumeAb{}, "Ab", s.ab);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+    v(cmd::Stag{}, "STAG", s.stag);
+  }
 };
 
 /// §4.7.2 CMD_STALL_TERM(StreamID, SSec): marks every stalled transaction of StreamID for
@@ -45,63 +54,17 @@ struct CmdStallTerm {
   std::uint32_t stream_id = 0;
 
   friend constexpr bool operator==(const CmdStallTerm&, const CmdStallTerm&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Ssec{}, "SSec", s.ssec);
+    v(cmd::StreamId{}, "StreamID", s.stream_id);
+  }
 };
 
-inline constexpr Words<2> kCmdResumeDefined =
-    mask_of<2, cmd::Op, cmd::Ssec, cmd::ResumeAc, cmd::ResumeAb, cmd::StreamId, cmd::Stag>();
-inline constexpr Words<2> kCmdResumeRes0 = complement(kCmdResumeDefined);
-inline constexpr Words<2> kCmdStallTermDefined = mask_of<2, cmd::Op, cmd::Ssec, cmd::StreamId>();
-inline constexpr Words<2> kCmdStallTermRes0 = complement(kCmdStallTermDefined);
-
-constexpr Encoded<2> encode(const CmdResume& c) noexcept {
-  return detail::command_encoder(CmdResume::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::ResumeAc>(c.ac, "Ac")
-      .put<cmd::ResumeAb>(c.ab, "Ab")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .put<cmd::Stag>(c.stag, "STAG")
-      .done();
-}
-
-template <>
-constexpr CmdResume decode_command_as<CmdResume>(const Words<2>& w) noexcept {
-  CmdResume c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.ac = static_cast<ResumeAction>(cmd::ResumeAc::get(w));
-  c.ab = cmd::ResumeAb::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  c.stag = static_cast<std::uint16_t>(cmd::Stag::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdResume& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("Ac", detail::to_u64(c.ac));
-  f("Ab", std::uint64_t{c.ab});
-  f("StreamID", std::uint64_t{c.stream_id});
-  f("STAG", std::uint64_t{c.stag});
-}
-
-constexpr Encoded<2> encode(const CmdStallTerm& c) noexcept {
-  return detail::command_encoder(CmdStallTerm::kOpcode)
-      .put<cmd::Ssec>(c.ssec, "SSec")
-      .put<cmd::StreamId>(c.stream_id, "StreamID")
-      .done();
-}
-
-template <>
-constexpr CmdStallTerm decode_command_as<CmdStallTerm>(const Words<2>& w) noexcept {
-  CmdStallTerm c;
-  c.ssec = cmd::Ssec::get(w) != 0;
-  c.stream_id = static_cast<std::uint32_t>(cmd::StreamId::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdStallTerm& c, F&& f) {
-  f("SSec", std::uint64_t{c.ssec});
-  f("StreamID", std::uint64_t{c.stream_id});
-}
+inline constexpr Words<2> kCmdResumeDefined = cmd::detail::defined_bits<CmdResume>();
+inline constexpr Words<2> kCmdResumeRes0 = cmd::detail::kRes0<CmdResume>;
+inline constexpr Words<2> kCmdStallTermDefined = cmd::detail::defined_bits<CmdStallTerm>();
+inline constexpr Words<2> kCmdStallTermRes0 = cmd::detail::kRes0<CmdStallTerm>;
 
 }  // namespace smmuv3

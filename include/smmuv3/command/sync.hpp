@@ -46,44 +46,19 @@ struct CmdSync {
   bool msi_ns = false;
 
   friend constexpr bool operator==(const CmdSync&, const CmdSync&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::SyncCs{}, "CS", s.cs);
+    v(cmd::SyncMsh{}, "MSH", s.msh);
+    v(cmd::SyncMsiAttr{}, "MSIAttr", s.msi_attr);
+    v(cmd::SyncMsiData{}, "MSIData", s.msi_data);
+    v(cmd::SyncMsiAddress{}, "MSIAddress", s.msi_address);
+    v(cmd::SyncMsiNs{}, "MSI_NS", s.msi_ns);
+  }
 };
 
-inline constexpr Words<2> kCmdSyncDefined =
-    mask_of<2, cmd::Op, cmd::SyncCs, cmd::SyncMsh, cmd::SyncMsiAttr, cmd::SyncMsiData,
-            cmd::SyncMsiAddress, cmd::SyncMsiNs>();
-inline constexpr Words<2> kCmdSyncRes0 = complement(kCmdSyncDefined);
-
-constexpr Encoded<2> encode(const CmdSync& c) noexcept {
-  return detail::command_encoder(CmdSync::kOpcode)
-      .put<cmd::SyncCs>(c.cs, "CS")
-      .put<cmd::SyncMsh>(c.msh, "MSH")
-      .put<cmd::SyncMsiAttr>(c.msi_attr, "MSIAttr")
-      .put<cmd::SyncMsiData>(c.msi_data, "MSIData")
-      .put<cmd::SyncMsiAddress>(c.msi_address, "MSIAddress")
-      .put<cmd::SyncMsiNs>(c.msi_ns, "MSI_NS")
-      .done();
-}
-
-template <>
-constexpr CmdSync decode_command_as<CmdSync>(const Words<2>& w) noexcept {
-  CmdSync c;
-  c.cs = static_cast<SyncCs>(cmd::SyncCs::get(w));
-  c.msh = static_cast<SyncMsh>(cmd::SyncMsh::get(w));
-  c.msi_attr = static_cast<std::uint8_t>(cmd::SyncMsiAttr::get(w));
-  c.msi_data = static_cast<std::uint32_t>(cmd::SyncMsiData::get(w));
-  c.msi_address = cmd::SyncMsiAddress::get(w);
-  c.msi_ns = cmd::SyncMsiNs::get(w) != 0;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdSync& c, F&& f) {
-  f("CS", detail::to_u64(c.cs));
-  f("MSH", detail::to_u64(c.msh));
-  f("MSIAttr", std::uint64_t{c.msi_attr});
-  f("MSIData", std::uint64_t{c.msi_data});
-  f("MSIAddress", c.msi_address);
-  f("MSI_NS", std::uint64_t{c.msi_ns});
-}
+inline constexpr Words<2> kCmdSyncDefined = cmd::detail::defined_bits<CmdSync>();
+inline constexpr Words<2> kCmdSyncRes0 = cmd::detail::kRes0<CmdSync>;
 
 }  // namespace smmuv3

@@ -22,6 +22,44 @@
 
 namespace smmuv3 {
 
+namespace cmd::detail {
+
+/// NUM [16:12] and SCALE [25:20], the range of an address-based TLBI (§4.4.1.1).
+template <class Self, class V>
+constexpr void tlbi_range_fields(Self& s, V& v) {
+  v(Num{}, "NUM", s.num);
+  v(Scale{}, "SCALE", s.scale);
+}
+
+/// TTL128 [71], TTL [73:72], TG [75:74] and the address from bit 76 of an address-based TLBI
+/// (§4.4.1.1): VaAddress (Address[63:12]) or, for the IPA forms, PaAddress (Address[55:12]).
+template <class Address, class Self, class V>
+constexpr void tlbi_address_fields(Self& s, V& v) {
+  v(Ttl128{}, "TTL128", s.ttl128);
+  v(Ttl{}, "TTL", s.ttl);
+  v(Tg{}, "TG", s.tg);
+  v(Address{}, "Address", s.address);
+}
+
+/// By VA with neither VMID nor ASID: CMD_TLBI_EL3_VA, CMD_TLBI_EL2_VAA, CMD_TLBI_S_EL2_VAA.
+template <class Self, class V>
+constexpr void tlbi_va_fields(Self& s, V& v) {
+  tlbi_range_fields(s, v);
+  v(Leaf{}, "Leaf", s.leaf);
+  tlbi_address_fields<VaAddress>(s, v);
+}
+
+/// By ASID and VA without VMID: CMD_TLBI_EL2_VA and CMD_TLBI_S_EL2_VA.
+template <class Self, class V>
+constexpr void tlbi_asid_va_fields(Self& s, V& v) {
+  tlbi_range_fields(s, v);
+  v(Asid{}, "ASID", s.asid);
+  v(Leaf{}, "Leaf", s.leaf);
+  tlbi_address_fields<VaAddress>(s, v);
+}
+
+}  // namespace cmd::detail
+
 /// §4.4.2.1 CMD_TLBI_NH_ALL(VMID): scope of VMALLE1 (NS queue).
 struct CmdTlbiNhAll {
   static constexpr Opcode kOpcode = Opcode::tlbi_nh_all;
@@ -30,6 +68,11 @@ struct CmdTlbiNhAll {
   std::uint16_t vmid = 0;
 
   friend constexpr bool operator==(const CmdTlbiNhAll&, const CmdTlbiNhAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Vmid{}, "VMID", s.vmid);
+  }
 };
 
 /// §4.4.2.2 CMD_TLBI_NH_ASID(VMID, ASID): scope of ASIDE1.
@@ -41,6 +84,12 @@ struct CmdTlbiNhAsid {
   std::uint16_t asid = 0;
 
   friend constexpr bool operator==(const CmdTlbiNhAsid&, const CmdTlbiNhAsid&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Vmid{}, "VMID", s.vmid);
+    v(cmd::Asid{}, "ASID", s.asid);
+  }
 };
 
 /// §4.4.2.4 CMD_TLBI_NH_VA(VMID, ASID, Addr, Leaf): scope of VA{L}E1.
@@ -61,6 +110,15 @@ struct CmdTlbiNhVa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiNhVa&, const CmdTlbiNhVa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_range_fields(s, v);
+    v(cmd::Vmid{}, "VMID", s.vmid);
+    v(cmd::Asid{}, "ASID", s.asid);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+    cmd::detail::tlbi_address_fields<cmd::VaAddress>(s, v);
+  }
 };
 
 /// §4.4.2.3 CMD_TLBI_NH_VAA(VMID, Addr, Leaf): scope of VAA{L}E1.
@@ -80,6 +138,14 @@ struct CmdTlbiNhVaa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiNhVaa&, const CmdTlbiNhVaa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_range_fields(s, v);
+    v(cmd::Vmid{}, "VMID", s.vmid);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+    cmd::detail::tlbi_address_fields<cmd::VaAddress>(s, v);
+  }
 };
 
 /// §4.4.2.5 CMD_TLBI_EL3_ALL: scope of ALLE3 (Secure queue only).
@@ -88,6 +154,9 @@ struct CmdTlbiEl3All {
   static constexpr const char* kName = "CMD_TLBI_EL3_ALL";
 
   friend constexpr bool operator==(const CmdTlbiEl3All&, const CmdTlbiEl3All&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
 /// §4.4.2.6 CMD_TLBI_EL3_VA(Addr, Leaf): scope of VA{L}E3 (Secure queue only).
@@ -106,6 +175,11 @@ struct CmdTlbiEl3Va {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiEl3Va&, const CmdTlbiEl3Va&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_va_fields(s, v);
+  }
 };
 
 /// §4.4.2.7 CMD_TLBI_EL2_ALL: all NS-EL2 stage 1 entries (ALLE2).
@@ -114,6 +188,9 @@ struct CmdTlbiEl2All {
   static constexpr const char* kName = "CMD_TLBI_EL2_ALL";
 
   friend constexpr bool operator==(const CmdTlbiEl2All&, const CmdTlbiEl2All&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
 /// §4.4.2.10 CMD_TLBI_EL2_ASID(ASID): NS-EL2-E2H non-global entries by ASID.
@@ -124,6 +201,11 @@ struct CmdTlbiEl2Asid {
   std::uint16_t asid = 0;
 
   friend constexpr bool operator==(const CmdTlbiEl2Asid&, const CmdTlbiEl2Asid&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Asid{}, "ASID", s.asid);
+  }
 };
 
 /// §4.4.2.8 CMD_TLBI_EL2_VA(ASID, Addr, Leaf): scope of VA{L}E2.
@@ -143,6 +225,11 @@ struct CmdTlbiEl2Va {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiEl2Va&, const CmdTlbiEl2Va&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_asid_va_fields(s, v);
+  }
 };
 
 /// §4.4.2.9 CMD_TLBI_EL2_VAA(Addr, Leaf): NS-EL2 entries by VA, all ASIDs.
@@ -161,6 +248,11 @@ struct CmdTlbiEl2Vaa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiEl2Vaa&, const CmdTlbiEl2Vaa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_va_fields(s, v);
+  }
 };
 
 /// §4.4.3.2 CMD_TLBI_S12_VMALL(VMID): scope of VMALLS12E1.
@@ -171,6 +263,11 @@ struct CmdTlbiS12Vmall {
   std::uint16_t vmid = 0;
 
   friend constexpr bool operator==(const CmdTlbiS12Vmall&, const CmdTlbiS12Vmall&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Vmid{}, "VMID", s.vmid);
+  }
 };
 
 /// §4.4.3.1 CMD_TLBI_S2_IPA(VMID, Addr, Leaf): scope of IPAS2{L}E1.
@@ -190,6 +287,14 @@ struct CmdTlbiS2Ipa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiS2Ipa&, const CmdTlbiS2Ipa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_range_fields(s, v);
+    v(cmd::Vmid{}, "VMID", s.vmid);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+    cmd::detail::tlbi_address_fields<cmd::PaAddress>(s, v);
+  }
 };
 
 /// §4.4.4.1 CMD_TLBI_NSNH_ALL: scope of Non-secure ALLE1.
@@ -198,6 +303,9 @@ struct CmdTlbiNsnhAll {
   static constexpr const char* kName = "CMD_TLBI_NSNH_ALL";
 
   friend constexpr bool operator==(const CmdTlbiNsnhAll&, const CmdTlbiNsnhAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
 /// §4.4.2.11 CMD_TLBI_S_EL2_ALL: as CMD_TLBI_EL2_ALL for S-EL2 (Secure queue only).
@@ -206,6 +314,9 @@ struct CmdTlbiSEl2All {
   static constexpr const char* kName = "CMD_TLBI_S_EL2_ALL";
 
   friend constexpr bool operator==(const CmdTlbiSEl2All&, const CmdTlbiSEl2All&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
 /// §4.4.2.14 CMD_TLBI_S_EL2_ASID: encoded like CMD_TLBI_EL2_ASID, for S-EL2.
@@ -216,6 +327,11 @@ struct CmdTlbiSEl2Asid {
   std::uint16_t asid = 0;
 
   friend constexpr bool operator==(const CmdTlbiSEl2Asid&, const CmdTlbiSEl2Asid&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Asid{}, "ASID", s.asid);
+  }
 };
 
 /// §4.4.2.12 CMD_TLBI_S_EL2_VA: encoded like CMD_TLBI_EL2_VA, for S-EL2.
@@ -235,6 +351,11 @@ struct CmdTlbiSEl2Va {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiSEl2Va&, const CmdTlbiSEl2Va&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_asid_va_fields(s, v);
+  }
 };
 
 /// §4.4.2.13 CMD_TLBI_S_EL2_VAA: encoded like CMD_TLBI_EL2_VAA, for S-EL2.
@@ -253,6 +374,11 @@ struct CmdTlbiSEl2Vaa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiSEl2Vaa&, const CmdTlbiSEl2Vaa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_va_fields(s, v);
+  }
 };
 
 /// §4.4.3.4 CMD_TLBI_S_S12_VMALL(VMID): Secure VMALLS12E1.
@@ -263,6 +389,11 @@ struct CmdTlbiSS12Vmall {
   std::uint16_t vmid = 0;
 
   friend constexpr bool operator==(const CmdTlbiSS12Vmall&, const CmdTlbiSS12Vmall&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    v(cmd::Vmid{}, "VMID", s.vmid);
+  }
 };
 
 /// §4.4.3.3 CMD_TLBI_S_S2_IPA(VMID, Addr, Leaf, NS): Secure stage 2 by IPA; NS selects the
@@ -285,6 +416,15 @@ struct CmdTlbiSS2Ipa {
   std::uint64_t address = 0;
 
   friend constexpr bool operator==(const CmdTlbiSS2Ipa&, const CmdTlbiSS2Ipa&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self& s, V&& v) {
+    cmd::detail::tlbi_range_fields(s, v);
+    v(cmd::Vmid{}, "VMID", s.vmid);
+    v(cmd::Leaf{}, "Leaf", s.leaf);
+    v(cmd::SS2IpaNs{}, "NS", s.ns);
+    cmd::detail::tlbi_address_fields<cmd::PaAddress>(s, v);
+  }
 };
 
 /// §4.4.4.2 CMD_TLBI_SNH_ALL: scope of Secure ALLE1.
@@ -293,579 +433,50 @@ struct CmdTlbiSnhAll {
   static constexpr const char* kName = "CMD_TLBI_SNH_ALL";
 
   friend constexpr bool operator==(const CmdTlbiSnhAll&, const CmdTlbiSnhAll&) = default;
+
+  template <class Self, class V>
+  static constexpr void fields(Self&, V&&) {}
 };
 
-inline constexpr Words<2> kCmdTlbiNhAllDefined = mask_of<2, cmd::Op, cmd::Vmid>();
-inline constexpr Words<2> kCmdTlbiNhAllRes0 = complement(kCmdTlbiNhAllDefined);
-inline constexpr Words<2> kCmdTlbiNhAsidDefined = mask_of<2, cmd::Op, cmd::Vmid, cmd::Asid>();
-inline constexpr Words<2> kCmdTlbiNhAsidRes0 = complement(kCmdTlbiNhAsidDefined);
-inline constexpr Words<2> kCmdTlbiNhVaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Vmid, cmd::Asid, cmd::Leaf, cmd::Ttl128,
-            cmd::Ttl, cmd::Tg, cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiNhVaRes0 = complement(kCmdTlbiNhVaDefined);
-inline constexpr Words<2> kCmdTlbiNhVaaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Vmid, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiNhVaaRes0 = complement(kCmdTlbiNhVaaDefined);
-inline constexpr Words<2> kCmdTlbiEl3AllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdTlbiEl3AllRes0 = complement(kCmdTlbiEl3AllDefined);
-inline constexpr Words<2> kCmdTlbiEl3VaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiEl3VaRes0 = complement(kCmdTlbiEl3VaDefined);
-inline constexpr Words<2> kCmdTlbiEl2AllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdTlbiEl2AllRes0 = complement(kCmdTlbiEl2AllDefined);
-inline constexpr Words<2> kCmdTlbiEl2AsidDefined = mask_of<2, cmd::Op, cmd::Asid>();
-inline constexpr Words<2> kCmdTlbiEl2AsidRes0 = complement(kCmdTlbiEl2AsidDefined);
-inline constexpr Words<2> kCmdTlbiEl2VaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Asid, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiEl2VaRes0 = complement(kCmdTlbiEl2VaDefined);
-inline constexpr Words<2> kCmdTlbiEl2VaaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiEl2VaaRes0 = complement(kCmdTlbiEl2VaaDefined);
-inline constexpr Words<2> kCmdTlbiS12VmallDefined = mask_of<2, cmd::Op, cmd::Vmid>();
-inline constexpr Words<2> kCmdTlbiS12VmallRes0 = complement(kCmdTlbiS12VmallDefined);
-inline constexpr Words<2> kCmdTlbiS2IpaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Vmid, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::PaAddress>();
-inline constexpr Words<2> kCmdTlbiS2IpaRes0 = complement(kCmdTlbiS2IpaDefined);
-inline constexpr Words<2> kCmdTlbiNsnhAllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdTlbiNsnhAllRes0 = complement(kCmdTlbiNsnhAllDefined);
-inline constexpr Words<2> kCmdTlbiSEl2AllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdTlbiSEl2AllRes0 = complement(kCmdTlbiSEl2AllDefined);
-inline constexpr Words<2> kCmdTlbiSEl2AsidDefined = mask_of<2, cmd::Op, cmd::Asid>();
-inline constexpr Words<2> kCmdTlbiSEl2AsidRes0 = complement(kCmdTlbiSEl2AsidDefined);
-inline constexpr Words<2> kCmdTlbiSEl2VaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Asid, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiSEl2VaRes0 = complement(kCmdTlbiSEl2VaDefined);
-inline constexpr Words<2> kCmdTlbiSEl2VaaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Leaf, cmd::Ttl128, cmd::Ttl, cmd::Tg,
-            cmd::VaAddress>();
-inline constexpr Words<2> kCmdTlbiSEl2VaaRes0 = complement(kCmdTlbiSEl2VaaDefined);
-inline constexpr Words<2> kCmdTlbiSS12VmallDefined = mask_of<2, cmd::Op, cmd::Vmid>();
-inline constexpr Words<2> kCmdTlbiSS12VmallRes0 = complement(kCmdTlbiSS12VmallDefined);
-inline constexpr Words<2> kCmdTlbiSS2IpaDefined =
-    mask_of<2, cmd::Op, cmd::Num, cmd::Scale, cmd::Vmid, cmd::Leaf, cmd::SS2IpaNs, cmd::Ttl128,
-            cmd::Ttl, cmd::Tg, cmd::PaAddress>();
-inline constexpr Words<2> kCmdTlbiSS2IpaRes0 = complement(kCmdTlbiSS2IpaDefined);
-inline constexpr Words<2> kCmdTlbiSnhAllDefined = mask_of<2, cmd::Op>();
-inline constexpr Words<2> kCmdTlbiSnhAllRes0 = complement(kCmdTlbiSnhAllDefined);
-
-constexpr Encoded<2> encode(const CmdTlbiNhAll& c) noexcept {
-  return detail::command_encoder(CmdTlbiNhAll::kOpcode).put<cmd::Vmid>(c.vmid, "VMID").done();
-}
-
-template <>
-constexpr CmdTlbiNhAll decode_command_as<CmdTlbiNhAll>(const Words<2>& w) noexcept {
-  CmdTlbiNhAll c;
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiNhAll& c, F&& f) {
-  f("VMID", std::uint64_t{c.vmid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiNhAsid& c) noexcept {
-  return detail::command_encoder(CmdTlbiNhAsid::kOpcode)
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .put<cmd::Asid>(c.asid, "ASID")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiNhAsid decode_command_as<CmdTlbiNhAsid>(const Words<2>& w) noexcept {
-  CmdTlbiNhAsid c;
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiNhAsid& c, F&& f) {
-  f("VMID", std::uint64_t{c.vmid});
-  f("ASID", std::uint64_t{c.asid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiNhVa& c) noexcept {
-  return detail::command_encoder(CmdTlbiNhVa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .put<cmd::Asid>(c.asid, "ASID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiNhVa decode_command_as<CmdTlbiNhVa>(const Words<2>& w) noexcept {
-  CmdTlbiNhVa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiNhVa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("VMID", std::uint64_t{c.vmid});
-  f("ASID", std::uint64_t{c.asid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiNhVaa& c) noexcept {
-  return detail::command_encoder(CmdTlbiNhVaa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiNhVaa decode_command_as<CmdTlbiNhVaa>(const Words<2>& w) noexcept {
-  CmdTlbiNhVaa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiNhVaa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("VMID", std::uint64_t{c.vmid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiEl3All&) noexcept {
-  return detail::command_encoder(CmdTlbiEl3All::kOpcode).done();
-}
-
-template <>
-constexpr CmdTlbiEl3All decode_command_as<CmdTlbiEl3All>(const Words<2>&) noexcept {
-  CmdTlbiEl3All c;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl3All&, F&&) {}
-
-constexpr Encoded<2> encode(const CmdTlbiEl3Va& c) noexcept {
-  return detail::command_encoder(CmdTlbiEl3Va::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiEl3Va decode_command_as<CmdTlbiEl3Va>(const Words<2>& w) noexcept {
-  CmdTlbiEl3Va c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl3Va& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiEl2All&) noexcept {
-  return detail::command_encoder(CmdTlbiEl2All::kOpcode).done();
-}
-
-template <>
-constexpr CmdTlbiEl2All decode_command_as<CmdTlbiEl2All>(const Words<2>&) noexcept {
-  CmdTlbiEl2All c;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl2All&, F&&) {}
-
-constexpr Encoded<2> encode(const CmdTlbiEl2Asid& c) noexcept {
-  return detail::command_encoder(CmdTlbiEl2Asid::kOpcode).put<cmd::Asid>(c.asid, "ASID").done();
-}
-
-template <>
-constexpr CmdTlbiEl2Asid decode_command_as<CmdTlbiEl2Asid>(const Words<2>& w) noexcept {
-  CmdTlbiEl2Asid c;
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl2Asid& c, F&& f) {
-  f("ASID", std::uint64_t{c.asid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiEl2Va& c) noexcept {
-  return detail::command_encoder(CmdTlbiEl2Va::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Asid>(c.asid, "ASID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiEl2Va decode_command_as<CmdTlbiEl2Va>(const Words<2>& w) noexcept {
-  CmdTlbiEl2Va c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl2Va& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("ASID", std::uint64_t{c.asid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiEl2Vaa& c) noexcept {
-  return detail::command_encoder(CmdTlbiEl2Vaa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiEl2Vaa decode_command_as<CmdTlbiEl2Vaa>(const Words<2>& w) noexcept {
-  CmdTlbiEl2Vaa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiEl2Vaa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiS12Vmall& c) noexcept {
-  return detail::command_encoder(CmdTlbiS12Vmall::kOpcode).put<cmd::Vmid>(c.vmid, "VMID").done();
-}
-
-template <>
-constexpr CmdTlbiS12Vmall decode_command_as<CmdTlbiS12Vmall>(const Words<2>& w) noexcept {
-  CmdTlbiS12Vmall c;
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiS12Vmall& c, F&& f) {
-  f("VMID", std::uint64_t{c.vmid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiS2Ipa& c) noexcept {
-  return detail::command_encoder(CmdTlbiS2Ipa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::PaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiS2Ipa decode_command_as<CmdTlbiS2Ipa>(const Words<2>& w) noexcept {
-  CmdTlbiS2Ipa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::PaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiS2Ipa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("VMID", std::uint64_t{c.vmid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiNsnhAll&) noexcept {
-  return detail::command_encoder(CmdTlbiNsnhAll::kOpcode).done();
-}
-
-template <>
-constexpr CmdTlbiNsnhAll decode_command_as<CmdTlbiNsnhAll>(const Words<2>&) noexcept {
-  CmdTlbiNsnhAll c;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiNsnhAll&, F&&) {}
-
-constexpr Encoded<2> encode(const CmdTlbiSEl2All&) noexcept {
-  return detail::command_encoder(CmdTlbiSEl2All::kOpcode).done();
-}
-
-template <>
-constexpr CmdTlbiSEl2All decode_command_as<CmdTlbiSEl2All>(const Words<2>&) noexcept {
-  CmdTlbiSEl2All c;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSEl2All&, F&&) {}
-
-constexpr Encoded<2> encode(const CmdTlbiSEl2Asid& c) noexcept {
-  return detail::command_encoder(CmdTlbiSEl2Asid::kOpcode).put<cmd::Asid>(c.asid, "ASID").done();
-}
-
-template <>
-constexpr CmdTlbiSEl2Asid decode_command_as<CmdTlbiSEl2Asid>(const Words<2>& w) noexcept {
-  CmdTlbiSEl2Asid c;
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSEl2Asid& c, F&& f) {
-  f("ASID", std::uint64_t{c.asid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiSEl2Va& c) noexcept {
-  return detail::command_encoder(CmdTlbiSEl2Va::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Asid>(c.asid, "ASID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiSEl2Va decode_command_as<CmdTlbiSEl2Va>(const Words<2>& w) noexcept {
-  CmdTlbiSEl2Va c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.asid = static_cast<std::uint16_t>(cmd::Asid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSEl2Va& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("ASID", std::uint64_t{c.asid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiSEl2Vaa& c) noexcept {
-  return detail::command_encoder(CmdTlbiSEl2Vaa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::VaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiSEl2Vaa decode_command_as<CmdTlbiSEl2Vaa>(const Words<2>& w) noexcept {
-  CmdTlbiSEl2Vaa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::VaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSEl2Vaa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiSS12Vmall& c) noexcept {
-  return detail::command_encoder(CmdTlbiSS12Vmall::kOpcode).put<cmd::Vmid>(c.vmid, "VMID").done();
-}
-
-template <>
-constexpr CmdTlbiSS12Vmall decode_command_as<CmdTlbiSS12Vmall>(const Words<2>& w) noexcept {
-  CmdTlbiSS12Vmall c;
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSS12Vmall& c, F&& f) {
-  f("VMID", std::uint64_t{c.vmid});
-}
-
-constexpr Encoded<2> encode(const CmdTlbiSS2Ipa& c) noexcept {
-  return detail::command_encoder(CmdTlbiSS2Ipa::kOpcode)
-      .put<cmd::Num>(c.num, "NUM")
-      .put<cmd::Scale>(c.scale, "SCALE")
-      .put<cmd::Vmid>(c.vmid, "VMID")
-      .put<cmd::Leaf>(c.leaf, "Leaf")
-      .put<cmd::SS2IpaNs>(c.ns, "NS")
-      .put<cmd::Ttl128>(c.ttl128, "TTL128")
-      .put<cmd::Ttl>(c.ttl, "TTL")
-      .put<cmd::Tg>(c.tg, "TG")
-      .put<cmd::PaAddress>(c.address, "Address")
-      .done();
-}
-
-template <>
-constexpr CmdTlbiSS2Ipa decode_command_as<CmdTlbiSS2Ipa>(const Words<2>& w) noexcept {
-  CmdTlbiSS2Ipa c;
-  c.num = static_cast<std::uint8_t>(cmd::Num::get(w));
-  c.scale = static_cast<std::uint8_t>(cmd::Scale::get(w));
-  c.vmid = static_cast<std::uint16_t>(cmd::Vmid::get(w));
-  c.leaf = cmd::Leaf::get(w) != 0;
-  c.ns = cmd::SS2IpaNs::get(w) != 0;
-  c.ttl128 = cmd::Ttl128::get(w) != 0;
-  c.ttl = static_cast<std::uint8_t>(cmd::Ttl::get(w));
-  c.tg = static_cast<TlbiTg>(cmd::Tg::get(w));
-  c.address = cmd::PaAddress::get(w);
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSS2Ipa& c, F&& f) {
-  f("NUM", std::uint64_t{c.num});
-  f("SCALE", std::uint64_t{c.scale});
-  f("VMID", std::uint64_t{c.vmid});
-  f("Leaf", std::uint64_t{c.leaf});
-  f("NS", std::uint64_t{c.ns});
-  f("TTL128", std::uint64_t{c.ttl128});
-  f("TTL", std::uint64_t{c.ttl});
-  f("TG", detail::to_u64(c.tg));
-  f("Address", c.address);
-}
-
-constexpr Encoded<2> encode(const CmdTlbiSnhAll&) noexcept {
-  return detail::command_encoder(CmdTlbiSnhAll::kOpcode).done();
-}
-
-template <>
-constexpr CmdTlbiSnhAll decode_command_as<CmdTlbiSnhAll>(const Words<2>&) noexcept {
-  CmdTlbiSnhAll c;
-  return c;
-}
-
-template <class F>
-constexpr void for_each_field(const CmdTlbiSnhAll&, F&&) {}
+inline constexpr Words<2> kCmdTlbiNhAllDefined = cmd::detail::defined_bits<CmdTlbiNhAll>();
+inline constexpr Words<2> kCmdTlbiNhAllRes0 = cmd::detail::kRes0<CmdTlbiNhAll>;
+inline constexpr Words<2> kCmdTlbiNhAsidDefined = cmd::detail::defined_bits<CmdTlbiNhAsid>();
+inline constexpr Words<2> kCmdTlbiNhAsidRes0 = cmd::detail::kRes0<CmdTlbiNhAsid>;
+inline constexpr Words<2> kCmdTlbiNhVaDefined = cmd::detail::defined_bits<CmdTlbiNhVa>();
+inline constexpr Words<2> kCmdTlbiNhVaRes0 = cmd::detail::kRes0<CmdTlbiNhVa>;
+inline constexpr Words<2> kCmdTlbiNhVaaDefined = cmd::detail::defined_bits<CmdTlbiNhVaa>();
+inline constexpr Words<2> kCmdTlbiNhVaaRes0 = cmd::detail::kRes0<CmdTlbiNhVaa>;
+inline constexpr Words<2> kCmdTlbiEl3AllDefined = cmd::detail::defined_bits<CmdTlbiEl3All>();
+inline constexpr Words<2> kCmdTlbiEl3AllRes0 = cmd::detail::kRes0<CmdTlbiEl3All>;
+inline constexpr Words<2> kCmdTlbiEl3VaDefined = cmd::detail::defined_bits<CmdTlbiEl3Va>();
+inline constexpr Words<2> kCmdTlbiEl3VaRes0 = cmd::detail::kRes0<CmdTlbiEl3Va>;
+inline constexpr Words<2> kCmdTlbiEl2AllDefined = cmd::detail::defined_bits<CmdTlbiEl2All>();
+inline constexpr Words<2> kCmdTlbiEl2AllRes0 = cmd::detail::kRes0<CmdTlbiEl2All>;
+inline constexpr Words<2> kCmdTlbiEl2AsidDefined = cmd::detail::defined_bits<CmdTlbiEl2Asid>();
+inline constexpr Words<2> kCmdTlbiEl2AsidRes0 = cmd::detail::kRes0<CmdTlbiEl2Asid>;
+inline constexpr Words<2> kCmdTlbiEl2VaDefined = cmd::detail::defined_bits<CmdTlbiEl2Va>();
+inline constexpr Words<2> kCmdTlbiEl2VaRes0 = cmd::detail::kRes0<CmdTlbiEl2Va>;
+inline constexpr Words<2> kCmdTlbiEl2VaaDefined = cmd::detail::defined_bits<CmdTlbiEl2Vaa>();
+inline constexpr Words<2> kCmdTlbiEl2VaaRes0 = cmd::detail::kRes0<CmdTlbiEl2Vaa>;
+inline constexpr Words<2> kCmdTlbiS12VmallDefined = cmd::detail::defined_bits<CmdTlbiS12Vmall>();
+inline constexpr Words<2> kCmdTlbiS12VmallRes0 = cmd::detail::kRes0<CmdTlbiS12Vmall>;
+inline constexpr Words<2> kCmdTlbiS2IpaDefined = cmd::detail::defined_bits<CmdTlbiS2Ipa>();
+inline constexpr Words<2> kCmdTlbiS2IpaRes0 = cmd::detail::kRes0<CmdTlbiS2Ipa>;
+inline constexpr Words<2> kCmdTlbiNsnhAllDefined = cmd::detail::defined_bits<CmdTlbiNsnhAll>();
+inline constexpr Words<2> kCmdTlbiNsnhAllRes0 = cmd::detail::kRes0<CmdTlbiNsnhAll>;
+inline constexpr Words<2> kCmdTlbiSEl2AllDefined = cmd::detail::defined_bits<CmdTlbiSEl2All>();
+inline constexpr Words<2> kCmdTlbiSEl2AllRes0 = cmd::detail::kRes0<CmdTlbiSEl2All>;
+inline constexpr Words<2> kCmdTlbiSEl2AsidDefined = cmd::detail::defined_bits<CmdTlbiSEl2Asid>();
+inline constexpr Words<2> kCmdTlbiSEl2AsidRes0 = cmd::detail::kRes0<CmdTlbiSEl2Asid>;
+inline constexpr Words<2> kCmdTlbiSEl2VaDefined = cmd::detail::defined_bits<CmdTlbiSEl2Va>();
+inline constexpr Words<2> kCmdTlbiSEl2VaRes0 = cmd::detail::kRes0<CmdTlbiSEl2Va>;
+inline constexpr Words<2> kCmdTlbiSEl2VaaDefined = cmd::detail::defined_bits<CmdTlbiSEl2Vaa>();
+inline constexpr Words<2> kCmdTlbiSEl2VaaRes0 = cmd::detail::kRes0<CmdTlbiSEl2Vaa>;
+inline constexpr Words<2> kCmdTlbiSS12VmallDefined = cmd::detail::defined_bits<CmdTlbiSS12Vmall>();
+inline constexpr Words<2> kCmdTlbiSS12VmallRes0 = cmd::detail::kRes0<CmdTlbiSS12Vmall>;
+inline constexpr Words<2> kCmdTlbiSS2IpaDefined = cmd::detail::defined_bits<CmdTlbiSS2Ipa>();
+inline constexpr Words<2> kCmdTlbiSS2IpaRes0 = cmd::detail::kRes0<CmdTlbiSS2Ipa>;
+inline constexpr Words<2> kCmdTlbiSnhAllDefined = cmd::detail::defined_bits<CmdTlbiSnhAll>();
+inline constexpr Words<2> kCmdTlbiSnhAllRes0 = cmd::detail::kRes0<CmdTlbiSnhAll>;
 
 }  // namespace smmuv3
