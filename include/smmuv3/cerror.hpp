@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "bitfield.hpp"
+#include "smmuv3/bitfield.hpp"
 
 namespace smmuv3 {
 

@@ -23,9 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "bitfield.hpp"
-#include "record.hpp"
-#include "ste.hpp"
+#include "smmuv3/bitfield.hpp"
+#include "smmuv3/record.hpp"
+#include "smmuv3/ste.hpp"
 
 namespace smmuv3 {
 

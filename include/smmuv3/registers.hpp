@@ -18,11 +18,11 @@
 // in cerror.hpp.
 #pragma once
 
-#include "registers/atos.hpp"
-#include "registers/common.hpp"
-#include "registers/control.hpp"
-#include "registers/idr.hpp"
-#include "registers/irq.hpp"
-#include "registers/offsets.hpp"
-#include "registers/optional.hpp"
-#include "registers/queue_registers.hpp"
+#include "smmuv3/registers/atos.hpp"
+#include "smmuv3/registers/common.hpp"
+#include "smmuv3/registers/control.hpp"
+#include "smmuv3/registers/idr.hpp"
+#include "smmuv3/registers/irq.hpp"
+#include "smmuv3/registers/offsets.hpp"
+#include "smmuv3/registers/optional.hpp"
+#include "smmuv3/registers/queue_registers.hpp"

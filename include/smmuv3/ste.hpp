@@ -41,8 +41,8 @@
 #include <cstdint>
 
 #include "smmuv3/address_size.hpp"
-#include "bitfield.hpp"
-#include "record.hpp"
+#include "smmuv3/bitfield.hpp"
+#include "smmuv3/record.hpp"
 
 namespace smmuv3 {
 

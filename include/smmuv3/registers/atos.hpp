@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "common.hpp"
+#include "smmuv3/registers/common.hpp"
 
 namespace smmuv3::reg {
 

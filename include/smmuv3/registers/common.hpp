@@ -18,7 +18,7 @@
 
 #include <cstdint>
 
-#include "../record.hpp"
+#include "smmuv3/record.hpp"
 
 namespace smmuv3::reg {
 

@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "smmuv3/address_size.hpp"
-#include "common.hpp"
+#include "smmuv3/registers/common.hpp"
 
 namespace smmuv3::reg {
 

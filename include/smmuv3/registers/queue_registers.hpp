@@ -18,9 +18,9 @@
 
 #include <cstdint>
 
-#include "../cerror.hpp"
-#include "../queue.hpp"
-#include "common.hpp"
+#include "smmuv3/cerror.hpp"
+#include "smmuv3/queue.hpp"
+#include "smmuv3/registers/common.hpp"
 
 namespace smmuv3::reg {
 
