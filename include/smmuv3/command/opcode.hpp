@@ -6,7 +6,9 @@
 // Opcode values come from the §4.1.1 table; they were cross-checked against the Renode
 // ARM_SMMUv3 model (Opcode enum), the Marvell Odyssey CSR header (smmu_cmd_e), a Qualcomm
 // HAL_IOMMUv3 header and, for the subset they implement, Linux arm-smmu-v3.h (CMDQ_OP_*) and
-// QEMU smmuv3-internal.h (SMMUCommandType). All agree.
+// QEMU smmuv3-internal.h (SMMUCommandType). All agree except one: QEMU numbers its
+// SMMU_CMD_CFGI_ALL 0x07, which §4.1.1 gives to CMD_CFGI_VMS_PIDM; the spec (and Linux's
+// CMDQ_OP_CFGI_ALL) encode CMD_CFGI_ALL as opcode 0x04 with Range 31, as this library does.
 #pragma once
 
 #include <concepts>

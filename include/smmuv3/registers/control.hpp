@@ -18,7 +18,8 @@ namespace smmuv3::reg {
 // so it uses the same accessors and struct. Bits [31:11], 9 and 5 are RES0.
 // DPT_WALK_EN is RES0 unless SMMU_IDR3.DPT, VMW unless SMMU_IDR0.VMW, ATSCHK unless
 // SMMU_IDR0.ATS and PRIQEN unless SMMU_IDR0.PRI. (Linux defines ATSCHK..SMMUEN; QEMU only
-// SMMUEN, EVENTQEN and CMDQEN. Neither defines VMW or DPT_WALK_EN.)
+// SMMUEN, EVENTQEN and CMDQEN. Neither defines VMW or DPT_WALK_EN; QEMU's SMMU_CR0_RESERVED
+// (0xFFFFFC20) treats bit 9 as a field and bit 10 as reserved, the reverse of §6.3.9.)
 namespace cr0 {
 using DptWalkEn = Bit<10>;
 using Vmw = Bits<8, 6>;

@@ -16,8 +16,8 @@
 // finer rules (a Guarded register is RO while its enable is set, SMMU_GBPA is RO while Update
 // is 1, ...) are behaviour that the register file implements.
 //
-// (QEMU's smmuv3-internal.h labels offset 0x1C "IIDR"; the spec, Linux and this map have
-// SMMU_IIDR at 0x18 and SMMU_AIDR at 0x1C.)
+// (Older QEMU smmuv3-internal.h labelled offset 0x1C "IIDR"; the spec, Linux, current QEMU
+// and this map have SMMU_IIDR at 0x18 and SMMU_AIDR at 0x1C.)
 #pragma once
 
 #include <cstddef>

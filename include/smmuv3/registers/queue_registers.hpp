@@ -11,8 +11,9 @@
 // `*_res0_bits` functions here.
 //
 // Address fields: IHI 0070 G.b defines STRTAB_BASE.ADDR as [55:6] and the queue ADDR fields as
-// [55:5] (56-bit PAs, SMMUv3.4). Linux masks them with GENMASK_ULL(51, 6) / (51, 5) and QEMU
-// with bits [47:5]; both were written against issues where the top bits were RES0. Bits above
+// [55:5] (56-bit PAs, SMMUv3.4). Linux masks them with GENMASK_ULL(51, 6) / (51, 5); QEMU
+// used bits [47:5] and now applies [51:6] (SMMU_BASE_ADDR_MASK) to the queue bases too, so it
+// drops bit 5 of a queue base that is only 32-byte aligned, which §6.3.26 allows. Bits above
 // SMMU_IDR5.OAS are RES0 in every issue, which the register file checks against its OAS.
 #pragma once
 
