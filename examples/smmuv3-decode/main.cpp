@@ -117,11 +117,20 @@ void print_fields(Printer& p, const Record& r) {
   for_each_field(r, [&](const char* name, std::uint64_t value) { p.field(name, value); });
 }
 
-void print_record(Printer& p, Kind kind, const std::vector<std::uint64_t>& w) {
+// The N words of one record, starting at `first`.
+template <std::size_t N>
+smmuv3::Words<N> record_words(const std::uint64_t* first) {
+  smmuv3::Words<N> words{};
+  for (std::size_t i = 0; i < N; ++i) words[i] = first[i];
+  return words;
+}
+
+// Prints the record whose words start at `w` (words_per_record(kind) of them).
+void print_record(Printer& p, Kind kind, const std::uint64_t* w) {
   using namespace smmuv3;
   switch (kind) {
     case Kind::cmd: {
-      Words<2> words{{w[0], w[1]}};
+      const auto words = record_words<2>(w);
       visit_command(words, [&](const auto& cmd) {
         using T = std::decay_t<decltype(cmd)>;
         if constexpr (std::is_same_v<T, CmdUnknown>) {
@@ -136,7 +145,7 @@ void print_record(Printer& p, Kind kind, const std::vector<std::uint64_t>& w) {
       break;
     }
     case Kind::event: {
-      Words<4> words{{w[0], w[1], w[2], w[3]}};
+      const auto words = record_words<4>(w);
       visit_event(words, [&](const auto& evt) {
         using T = std::decay_t<decltype(evt)>;
         if constexpr (std::is_same_v<T, EvtUnknown>) {
@@ -151,16 +160,14 @@ void print_record(Printer& p, Kind kind, const std::vector<std::uint64_t>& w) {
       break;
     }
     case Kind::ste: {
-      Words<8> words{};
-      for (std::size_t i = 0; i < 8; ++i) words[i] = w[i];
+      const auto words = record_words<8>(w);
       p.begin("STE");
       print_fields(p, decode_ste(words));
       p.end(words, ste_res0_bits(words));
       break;
     }
     case Kind::cd: {
-      Words<8> words{};
-      for (std::size_t i = 0; i < 8; ++i) words[i] = w[i];
+      const auto words = record_words<8>(w);
       p.begin("CD");
       print_fields(p, decode_cd(words));
       p.end(words, cd_res0_bits(words));
@@ -227,7 +234,6 @@ int main(int argc, char** argv) {
 
   Printer printer(json);
   for (std::size_t i = 0; i < words.size(); i += n)
-    print_record(printer, kind, std::vector<std::uint64_t>(words.begin() + static_cast<std::ptrdiff_t>(i),
-                                                           words.begin() + static_cast<std::ptrdiff_t>(i + n)));
+    print_record(printer, kind, words.data() + i);
   return 0;
 }
