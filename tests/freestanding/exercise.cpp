@@ -1,8 +1,9 @@
 // Compiled by tools/check-freestanding.sh as kernel code would be (-ffreestanding -nostdlib
 // -fno-exceptions -fno-rtti -O2): each extern "C" function forces real code for one part of
-// the record layer, so "no undefined symbols" says something about the generated code, not
-// only about headers that declare inline functions nobody calls.
+// the record layer or the sanitizer, so "no undefined symbols" says something about the
+// generated code, not only about headers that declare inline functions nobody calls.
 #include <smmuv3/smmuv3.hpp>
+#include <vsmmu/vsmmu.hpp>
 
 namespace {
 
@@ -82,6 +83,59 @@ unsigned vsmmu_fs_queue(unsigned prod_reg, unsigned cons_reg, unsigned log2size)
   const auto used = smmuv3::queue_used(prod, cons, log2size);
   const auto next = smmuv3::queue_advance(cons, used, log2size);
   return used ^ smmuv3::with_queue_pointer(cons_reg, next, log2size);
+}
+
+}  // extern "C"
+
+// ---- include/vsmmu/: the sanitizer, as a kernel would call it -------------------------------
+
+namespace {
+vsmmu::Policy fs_policy(unsigned idr0, unsigned idr1, unsigned idr3, unsigned idr5) {
+  return vsmmu::make_policy({idr0, idr1, idr3, idr5, 1}, vsmmu::GuestConfig{}).policy;
+}
+}  // namespace
+
+extern "C" {
+
+int vsmmu_fs_make_policy(unsigned idr0, unsigned idr1, unsigned idr3, unsigned idr5) {
+  return static_cast<int>(vsmmu::make_policy({idr0, idr1, idr3, idr5, 1}, vsmmu::GuestConfig{}).error);
+}
+
+// Sanitizes `count` guest commands into `out` (room for `cap`); returns the number consumed.
+unsigned long vsmmu_fs_sanitize_commands(unsigned idr0, const unsigned char* guest, unsigned long count,
+                                         unsigned char* out, unsigned long cap, unsigned long budget) {
+  const vsmmu::Policy p = fs_policy(idr0, 0x10u << 6, 0, 0x75);
+  vsmmu::FixedStreamMap<4> streams;
+  streams.add(0x10, 0x1010);
+  vsmmu::GuestRamRegions<1> ram;
+  ram.region[0] = {0x4000'0000, 0x4000'0000};
+  ram.count = 1;
+  smmuv3::Words<2> in[16];
+  smmuv3::Words<2> phys[16];
+  const unsigned long n = count < 16 ? count : 16;
+  for (unsigned long i = 0; i < n; ++i) in[i] = smmuv3::load_le<2>(guest + 16 * i);
+  const vsmmu::BatchResult r = vsmmu::sanitize_commands(p, in, n, vsmmu::CommandContext{streams, ram}, phys,
+                                                        cap < 16 ? cap : 16, budget);
+  for (unsigned long i = 0; i < r.produced; ++i) smmuv3::store_le(phys[i], out + 16 * i);
+  return r.consumed;
+}
+
+int vsmmu_fs_sanitize_ste(unsigned idr0, const unsigned char* guest, unsigned char* out) {
+  const vsmmu::Policy p = fs_policy(idr0, 0x10u << 6, 0, 0x75);
+  smmuv3::Ste host{};
+  host.v = true;
+  host.config = smmuv3::SteConfig::s2_trans;
+  host.s2_t0sz = 24;
+  host.s2_aa64 = true;
+  host.s2_ps = smmuv3::S2Ps::pa_44;
+  host.s2_ttb = 0x8000'0000;
+  const vsmmu::SteResult r = vsmmu::sanitize_ste(p, smmuv3::load_le<8>(guest), host);
+  smmuv3::store_le(r.physical, out);
+  return static_cast<int>(r.verdict);
+}
+
+int vsmmu_fs_validate_cd(unsigned idr0, const unsigned char* cd) {
+  return static_cast<int>(vsmmu::validate_cd(fs_policy(idr0, 0x10u << 6, 0, 0x75), smmuv3::load_le<8>(cd)).verdict);
 }
 
 }  // extern "C"
