@@ -78,13 +78,22 @@ struct GuestIdrs {
   friend constexpr bool operator==(const GuestIdrs&, const GuestIdrs&) = default;
 };
 
-/// Everything the sanitizer needs to judge one guest's records.
+/// Everything the sanitizer needs to judge one guest's records. Build it with `make_policy`
+/// and tighten `commands` if you like; a hand-made Policy that shows the guest a feature the
+/// host lacks (RIL, DS, ASID16, a VMID wider than the host's) gets commands past the sanitizer
+/// that the physical SMMU then refuses on the shared queue.
 struct Policy {
   /// What the guest sees, and therefore what it may use.
   GuestIdrs idr{};
   /// The host VMID of this guest: every physical STE and TLBI produced for the guest carries
-  /// it, whatever the guest wrote. Must fit the host's VMID width (8 or 16 bits).
+  /// it, whatever the guest wrote. Must fit the host's VMID width (8 or 16 bits), must not be
+  /// 0, and must belong to this guest alone: the physical SMMU tags the guest's stage 1 TLB
+  /// entries with it and a guest TLBI_NH_ALL invalidates everything tagged with it.
   std::uint16_t vmid = 0;
+  /// The physical SMMU's SMMU_IDR0.STALL_MODEL. The guest may be shown a stricter model
+  /// (terminate-only); the sanitizer then has to keep the hardware from stalling the guest's
+  /// streams (sanitize_ste forces STE.S1STALLD), because the guest could never resume them.
+  smmuv3::reg::StallModel host_stall_model = smmuv3::reg::StallModel::terminate_only;
   /// Per-opcode decisions; `command_action` applies them under the ceiling.
   CommandRules commands = kCommandCeiling;
   friend constexpr bool operator==(const Policy&, const Policy&) = default;
@@ -141,10 +150,11 @@ struct GuestConfig {
   bool msi = true;   ///< SMMU_IDR0.MSI: emulated (the device writes the MSI), needs no host support
   bool sev = false;  ///< SMMU_IDR0.SEV: the hypervisor then wakes the guest's WFE on a CMD_SYNC
   bool btm = false;  ///< SMMU_IDR0.BTM, only if the host has it (needs the CPU's VMID == `vmid`)
-  bool httu = true;  ///< SMMU_IDR0.HTTU as the host has it (stage 1 hardware A/D updates)
   bool ats = false;  ///< SMMU_IDR0.ATS (and ATC_INV), only if the host has it
   bool pri = false;  ///< SMMU_IDR0.PRI (and PRI_RESP), only if the host and `ats` have it
-  bool stall = false;  ///< stall model other than terminate-only, only if the host stalls
+  /// SMMU_IDR0.STALL_MODEL other than terminate-only, only if the host stalls. Required on a
+  /// host that forces stalls (STALL_MODEL 0b10): its guests must handle them.
+  bool stall = false;
 };
 
 /// Why `make_policy` refused.
@@ -153,6 +163,8 @@ enum class PolicyError : std::uint8_t {
   host_without_nesting,   ///< nesting needs SMMU_IDR0.S1P and S2P
   host_without_aarch64,   ///< the guest is offered VMSAv8-64 tables only (SMMU_IDR0.TTF)
   host_without_granule,   ///< SMMU_IDR5 advertises no translation granule
+  host_forces_stall,      ///< STALL_MODEL 0b10 on the host but `stall` not asked for
+  vmid_zero,              ///< VMID 0 tags the host's own stage-1-only STEs (§5.2 S2VMID)
   vmid_too_wide,          ///< vmid > 255 on a host without SMMU_IDR0.VMID16
   ipa_too_small,          ///< fewer than 32 IPA bits: no OAS encoding fits (§6.3.6)
   sid_bits_too_wide,      ///< SIDSIZE > 32 (§6.3.2)
@@ -198,6 +210,12 @@ constexpr PolicyResult make_policy(const HostIdrs& host_raw, const GuestConfig& 
   if (h0.ttf != Ttf::vmsav8_64 && h0.ttf != Ttf::vmsav8_32_lpae_and_vmsav8_64)
     return fail(PolicyError::host_without_aarch64);
   if (!h5.gran4k && !h5.gran16k && !h5.gran64k) return fail(PolicyError::host_without_granule);
+  // A guest shown terminate-only writes CD.S == 0, which is ILLEGAL on a stall-forced SMMU
+  // (§5.4.2 CdIllegal): every one of its CDs would be C_BAD_CD on the hardware.
+  if (h0.stall_model == StallModel::stall_forced && !config.stall) return fail(PolicyError::host_forces_stall);
+  // §5.2 S2VMID: with stage 2 implemented, stage-1-only STEs are tagged with their S2VMID too;
+  // a host (Linux) leaves it 0 for its own, so a guest on VMID 0 would share their TLB tag.
+  if (config.vmid == 0) return fail(PolicyError::vmid_zero);
   if (!h0.vmid16 && config.vmid > 0xFF) return fail(PolicyError::vmid_too_wide);
   if (config.ipa_bits < 32) return fail(PolicyError::ipa_too_small);
   if (config.sid_bits > 32) return fail(PolicyError::sid_bits_too_wide);
@@ -206,6 +224,7 @@ constexpr PolicyResult make_policy(const HostIdrs& host_raw, const GuestConfig& 
 
   Policy& p = r.policy;
   p.vmid = config.vmid;
+  p.host_stall_model = h0.stall_model;
 
   Idr0& g0 = p.idr.idr0;
   g0.st_level = config.two_level_stream_table ? StLevel::two_level : StLevel::linear;
@@ -219,7 +238,8 @@ constexpr PolicyResult make_policy(const HostIdrs& host_raw, const GuestConfig& 
   g0.msi = config.msi;
   g0.asid16 = h0.asid16;
   g0.ats = config.ats && h0.ats;
-  g0.httu = config.httu ? h0.httu : Httu::none;
+  // Not a choice: the hardware walks the guest's CDs and would honour CD.HA/HD anyway.
+  g0.httu = h0.httu;
   g0.btm = config.btm && h0.btm;
   g0.cohacc = h0.cohacc;
   g0.ttf = Ttf::vmsav8_64;

@@ -114,12 +114,11 @@ TEST(MakePolicy, BtmAndHttuOnlyAsTheHostAllows) {
   EXPECT_FALSE(kDefault.policy.idr.idr0.btm);  // off unless asked: it needs VMID sharing with the CPU
   EXPECT_EQ(kDefault.policy.idr.idr0.httu, reg::Httu::access_dirty);
   EXPECT_TRUE(make_policy(kHost, GuestConfig{.btm = true}).policy.idr.idr0.btm);
-  EXPECT_EQ(make_policy(kHost, GuestConfig{.httu = false}).policy.idr.idr0.httu, reg::Httu::none);
 
   reg::Idr0 poor = kHostIdr0;
   poor.btm = false;
   poor.httu = reg::Httu::none;
-  const auto p = make_policy(with_idr0(poor), GuestConfig{.btm = true, .httu = true});
+  const auto p = make_policy(with_idr0(poor), GuestConfig{.btm = true});
   EXPECT_FALSE(p.policy.idr.idr0.btm);
   EXPECT_EQ(p.policy.idr.idr0.httu, reg::Httu::none);
 }
@@ -202,6 +201,24 @@ TEST(MakePolicy, RefusesHostWithoutGranule) {
   HostIdrs h = kHost;
   h.idr5 = raw(encode(none));
   EXPECT_EQ(make_policy(h, {}).error, PolicyError::host_without_granule);
+}
+
+TEST(MakePolicy, RefusesVmidZero) {
+  EXPECT_EQ(make_policy(kHost, GuestConfig{.vmid = 0}).error, PolicyError::vmid_zero);
+}
+
+TEST(MakePolicy, RecordsTheHostStallModel) {
+  EXPECT_EQ(kDefault.policy.host_stall_model, reg::StallModel::stall_and_terminate);
+  EXPECT_EQ(kDefault.policy.idr.idr0.stall_model, reg::StallModel::terminate_only);
+}
+
+TEST(MakePolicy, StallForcingHostNeedsAGuestThatHandlesStalls) {
+  reg::Idr0 forced = kHostIdr0;
+  forced.stall_model = reg::StallModel::stall_forced;
+  EXPECT_EQ(make_policy(with_idr0(forced), {}).error, PolicyError::host_forces_stall);
+  const auto p = make_policy(with_idr0(forced), GuestConfig{.stall = true});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p.policy.idr.idr0.stall_model, reg::StallModel::stall_forced);
 }
 
 TEST(MakePolicy, RefusesVmidWiderThanHost) {

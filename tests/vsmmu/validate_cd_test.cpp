@@ -828,7 +828,7 @@ TEST(ValidateCdLinux, ValidUnderMakePolicyOfATypicalHost) {
   const vsmmu::PolicyResult pr = vsmmu::make_policy(
       {static_cast<std::uint32_t>(encode(h0).words[0]), 0, static_cast<std::uint32_t>(encode(h3).words[0]),
        static_cast<std::uint32_t>(encode(h5).words[0]), static_cast<std::uint32_t>(encode(ha).words[0])},
-      {.ipa_bits = 44, .httu = true});
+      {.ipa_bits = 44});
   ASSERT_TRUE(pr.ok());
   const Policy& p = pr.policy;
   // Linux in the guest: smmu->ias = OAS = 44 bits, 4KB pages, HD from HTTU.
