@@ -182,10 +182,13 @@ constexpr const char* guest_s1_problem(const Policy& p, const SteWords& g) noexc
 /// The physical EATS for a guest stage 1 STE. §5.2 EATS: IGNORED when SMMU_IDR0.ATS == 0 (no
 /// ATS for the stream: 0b00); 0b11 without SMMU_IDR3.DPT "is Reserved for Non-secure STEs and
 /// behaves as 0b00"; 0b01 (Full ATS) translates at all enabled stages, which in the nested
-/// STE includes the host's stage 2, so the endpoint only ever caches host PAs the host mapped.
-constexpr std::uint8_t physical_eats(const Policy& p, const SteWords& g) noexcept {
+/// STE includes the host's stage 2. The host's template EATS is a ceiling: a device the host
+/// does not trust with ATS (translated requests bypass the SMMU unless SMMU_CR0.ATSCHK) gets
+/// none, whatever the guest asks.
+constexpr std::uint8_t physical_eats(const Policy& p, const SteWords& g, const smmuv3::Ste& host) noexcept {
   const auto eats = static_cast<std::uint8_t>(ste_get<smmuv3::ste::Eats>(g));
-  return p.idr.idr0.ats && eats == static_cast<std::uint8_t>(smmuv3::Eats::full) ? eats : 0;
+  const bool full = eats == static_cast<std::uint8_t>(smmuv3::Eats::full);
+  return p.idr.idr0.ats && full && host.eats == smmuv3::Eats::full ? eats : 0;
 }
 
 }  // namespace detail
@@ -204,6 +207,8 @@ constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& 
   if (idr.idr1.attr_types_ovr || idr.idr1.attr_perms_ovr)
     return "policy: SMMU_IDR1.ATTR_TYPES_OVR/ATTR_PERMS_OVR == 1 (attribute overrides are the host's)";
   if (idr.idr1.ssidsize > 20) return "policy: SMMU_IDR1.SSIDSIZE > 20";
+  if (idr.idr0.stall_model != reg::StallModel::terminate_only && idr.idr0.stall_model != policy.host_stall_model)
+    return "policy: the guest's SMMU_IDR0.STALL_MODEL is neither terminate-only nor the host's";
   if (idr.idr3.mpam) return "policy: SMMU_IDR3.MPAM == 1 (MPAM is not offered to guests)";
   if (idr.idr3.dpt) return "policy: SMMU_IDR3.DPT == 1 (DPT is not offered to guests)";
   if (idr.idr5.d128) return "policy: SMMU_IDR5.D128 == 1 (VMSAv9-128 is not offered to guests)";
@@ -229,10 +234,19 @@ constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& 
     return "host template: stage 2 input range (64 - STE.S2T0SZ) smaller than the guest's SMMU_IDR5.OAS";
   // §5.2 EATS 0b01: "ILLEGAL if ... STE.Config == 0b11x and STE.S2S == 1".
   if (idr.idr0.ats && host.s2_s) return "host template: STE.S2S == 1 while the guest is offered ATS";
-  // §5.2 S1STALLD: ILLEGAL as 1 when STALL_MODEL != 0b00; the guest's model is the host's
-  // whenever the guest may stall (make_policy).
-  if (host.s1_stalld && idr.idr0.stall_model == reg::StallModel::stall_forced)
-    return "host template: STE.S1STALLD == 1 with STALL_MODEL == 0b10";
+  // §5.2 S1STALLD: ILLEGAL as 1 in a stage 1 STE when the hardware's STALL_MODEL != 0b00.
+  if (host.s1_stalld && policy.host_stall_model != reg::StallModel::stall_and_terminate)
+    return "host template: STE.S1STALLD == 1 with the host's STALL_MODEL != 0b00";
+  // §5.2 S2S: on an SMMU that forces stalls, a stage 2 STE with S2S == 0 is ILLEGAL.
+  if (policy.host_stall_model == reg::StallModel::stall_forced && !host.s2_s)
+    return "host template: STE.S2S == 0 with the host's STALL_MODEL == 0b10";
+  // A guest shown a stall model may CMD_RESUME / CMD_STALL_TERM the stalls of its streams
+  // (§4.7.1, §4.7.2): where the host can choose (STALL_MODEL 0b00), those are all the guest's
+  // own stage 1 stalls, never the host's stage 2 ones. (A stall-forcing host has no choice;
+  // a guest resuming a stage 2 stall early only faults its own device's transaction again.)
+  if (policy.host_stall_model == reg::StallModel::stall_and_terminate &&
+      idr.idr0.stall_model != reg::StallModel::terminate_only && host.s2_s)
+    return "host template: STE.S2S == 1 while the guest is offered stalls";
   return nullptr;
 }
 
@@ -244,7 +258,9 @@ constexpr SteResult sanitize_ste(const Policy& policy, const smmuv3::Words<8>& g
   namespace ste = smmuv3::ste;
   using detail::ste_get;
   using detail::ste_put;
-  const smmuv3::Words<8>& g = guest;  // the caller's copy; every field is read from it once
+  // Every decision is taken on this copy. `guest` must itself be the hypervisor's private copy
+  // of the STE, never a reference into memory the guest can still write.
+  const smmuv3::Words<8> g = guest;
 
   if (const char* why = host_ste_problem(policy, host)) return detail::ste_bad(why);
 
@@ -273,6 +289,10 @@ constexpr SteResult sanitize_ste(const Policy& policy, const smmuv3::Words<8>& g
   // NSCFG, PRIVCFG, INSTCFG, the IMPLEMENTATION DEFINED fields, PARTID/PMG, MECID, VMSPtr.
   smmuv3::Words<8> phys = smmuv3::encode(host).words;
   ste_put<ste::S2Vmid>(phys, policy.vmid);
+  // §5.2 MEV: the guest can make its device fault at will, and every fault of its streams is
+  // recorded in the host's event queue first; MEV = 1 lets the hardware merge them (as
+  // Linux's nested STEs do). The guest's own MEV is a hint "a hypervisor might not honour".
+  ste_put<ste::Mev>(phys, 1);
   // §5.2 Config 0b100: "STE.EATS value effectively 0b00"; the guest's bypass never gets ATS.
   ste_put<ste::Eats>(phys, 0);
 
@@ -318,9 +338,15 @@ constexpr SteResult sanitize_ste(const Policy& policy, const smmuv3::Words<8>& g
   ste_put<ste::S1Cor>(phys, ste_get<ste::S1Cor>(g));
   ste_put<ste::S1Csh>(phys, csh);
   // §5.2 S1STALLD: the guest may disallow stage 1 stalls; the host may too (its template's
-  // S1STALLD, IGNORED in its Config 0b110 template, is honoured here).
-  ste_put<ste::S1Stalld>(phys, ste_get<ste::S1Stalld>(g) | (host.s1_stalld ? 1u : 0u));
-  ste_put<ste::Eats>(phys, detail::physical_eats(policy, g));
+  // S1STALLD, IGNORED in its Config 0b110 template, is honoured here). When the hardware can
+  // stall (host STALL_MODEL 0b00) but the guest was shown terminate-only, stalls are always
+  // disallowed: a guest CD with S == 1 then gets C_BAD_CD from the hardware (§5.4.2
+  // CdIllegal), as on the guest's own SMMU, instead of a stall the guest could never resume
+  // (CMD_RESUME is CERROR_ILL for it).
+  const bool stalls_hidden = policy.host_stall_model == smmuv3::reg::StallModel::stall_and_terminate &&
+                             policy.idr.idr0.stall_model != smmuv3::reg::StallModel::stall_and_terminate;
+  ste_put<ste::S1Stalld>(phys, ste_get<ste::S1Stalld>(g) | (host.s1_stalld || stalls_hidden ? 1u : 0u));
+  ste_put<ste::Eats>(phys, detail::physical_eats(policy, g, host));
   // §5.2 PPAR: not RES0 here (checked above), it only shapes PRI auto-responses of the stream.
   ste_put<ste::Ppar>(phys, ste_get<ste::Ppar>(g));
   // §5.2 S1PIE: allowed only with SMMU_IDR3.S1PI (checked above); stage 1 permissions only.

@@ -103,6 +103,7 @@ constexpr Ste host_template() {
   h.impl_def_271_256 = 0x2468;
   h.dre = true;
   h.dcp = true;
+  h.eats = smmuv3::Eats::full;  // the host trusts this device with ATS (a ceiling, not a grant)
   return h;
 }
 
@@ -610,6 +611,35 @@ TEST(SanitizeSte, HostS1StalldForcesStage1StallsOff) {
   EXPECT_EQ(get<ste::S1Stalld>(r.physical), 1u);
 }
 
+TEST(SanitizeSte, StallingHostDisallowsStallsOfAGuestShownTerminateOnly) {
+  // make_policy on a STALL_MODEL 0b00 host without GuestConfig::stall: the guest is shown
+  // 0b01, so its CDs may not stall; the hardware could, so the physical STE forbids it.
+  Policy p = guest_policy({.stall = true});
+  ASSERT_EQ(p.host_stall_model, reg::StallModel::stall_and_terminate);
+  p.idr.idr0.stall_model = reg::StallModel::terminate_only;
+  const SteResult r = vsmmu::sanitize_ste(p, good_s1(), host_template());
+  ASSERT_TRUE(r.ok()) << r.reason;
+  EXPECT_EQ(get<ste::S1Stalld>(r.physical), 1u);
+  // The same guest STE on a guest shown the host's model keeps stalls allowed.
+  const SteResult shown = vsmmu::sanitize_ste(guest_policy({.stall = true}), good_s1(), host_template());
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(get<ste::S1Stalld>(shown.physical), 0u);
+}
+
+TEST(SanitizeSte, EventMergingIsAlwaysAllowedOnTranslatingStes) {
+  const Policy p = guest_policy();
+  Ste h = host_template();
+  h.mev = false;
+  W8 bypass{};
+  set<ste::V>(bypass, 1);
+  set<ste::Config>(bypass, u8(SteConfig::bypass));
+  for (const W8& g : {good_s1(), bypass}) {
+    const SteResult r = vsmmu::sanitize_ste(p, g, h);
+    ASSERT_TRUE(r.ok()) << r.reason;
+    EXPECT_EQ(get<ste::Mev>(r.physical), 1u);
+  }
+}
+
 TEST(SanitizeSte, EatsIsIgnoredWithoutAts) {
   const Policy p = guest_policy();
   for (std::uint8_t eats = 0; eats < 4; ++eats) {
@@ -628,6 +658,17 @@ TEST(SanitizeSte, EatsFullAtsIsCopiedWithAts) {
   const SteResult r = vsmmu::sanitize_ste(p, g, host_template());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(get<ste::Eats>(r.physical), 1u);
+}
+
+TEST(SanitizeSte, EatsIsDeniedByAHostTemplateWithoutAts) {
+  const Policy p = guest_policy({.ats = true});
+  W8 g = good_s1();
+  set<ste::Eats>(g, 1);
+  Ste h = host_template();
+  h.eats = smmuv3::Eats::abort;
+  const SteResult r = vsmmu::sanitize_ste(p, g, h);
+  ASSERT_TRUE(r.ok()) << r.reason;
+  EXPECT_EQ(get<ste::Eats>(r.physical), 0u);
 }
 
 TEST(SanitizeSte, EatsSplitStageIsBadSteWithoutConfigNested) {
@@ -735,7 +776,22 @@ TEST(SanitizeSte, BadHostTemplateOrPolicyFailsClosed) {
       {"field does not fit", [](Ste& h, Policy&) { h.s1_cd_max = 32; }},
       {"S2S with ATS", [](Ste& h, Policy& p) { h.s2_s = true; p.idr.idr0.ats = true; }},
       {"S1STALLD with forced stall",
-       [](Ste& h, Policy& p) { h.s1_stalld = true; p.idr.idr0.stall_model = reg::StallModel::stall_forced; }},
+       [](Ste& h, Policy& p) {
+         h.s1_stalld = true;
+         p.host_stall_model = p.idr.idr0.stall_model = reg::StallModel::stall_forced;
+       }},
+      {"S1STALLD on a host that cannot stall",
+       [](Ste& h, Policy& p) { h.s1_stalld = true; p.host_stall_model = reg::StallModel::terminate_only; }},
+      {"S2S with guest stalls",
+       [](Ste& h, Policy& p) {
+         h.s2_s = true;
+         p.host_stall_model = p.idr.idr0.stall_model = reg::StallModel::stall_and_terminate;
+       }},
+      {"policy stall model not the host's",
+       [](Ste&, Policy& p) {
+         p.host_stall_model = reg::StallModel::stall_and_terminate;
+         p.idr.idr0.stall_model = reg::StallModel::stall_forced;
+       }},
       {"policy S1P", [](Ste&, Policy& p) { p.idr.idr0.s1p = false; }},
       {"policy S2P", [](Ste&, Policy& p) { p.idr.idr0.s2p = true; }},
       {"policy Hyp", [](Ste&, Policy& p) { p.idr.idr0.hyp = true; }},
