@@ -57,9 +57,14 @@ enum class SyncSignal : std::uint8_t { none, irq, sev };
 /// What the device does after the physical synchronisation, per §4.7.3 CMD_SYNC.
 struct SyncCompletion {
   SyncSignal signal = SyncSignal::none;
-  /// CS == SIG_IRQ, SMMU_IDR0.MSI == 1 and MSIAddress != 0: write msi_data (32 bits) to
-  /// msi_address. Otherwise MSIAddress/MSIData are IGNORED (§4.7.3) and reported as 0.
+  /// Write msi_data (32 bits) to msi_address: CS == SIG_IRQ, SMMU_IDR0.MSI == 1, MSIAddress
+  /// != 0 (otherwise MSIAddress/MSIData are IGNORED, §4.7.3) and the address is guest RAM.
   bool msi = false;
+  /// The guest asked for an MSI (as for `msi`) to an address outside ctx.ram: no write may
+  /// happen (`msi` is false); the device reports the aborted CMD_SYNC MSI in
+  /// SMMU_GERROR.MSI_CMDQ_ABT_ERR (§4.7.3: the MSI writes of a CMD_SYNC are "either visible
+  /// ... or aborted and reported"; §7.5). The msi_* fields below still say what was asked.
+  bool msi_abort = false;
   /// MSIAddress[55:2] truncated to the guest's OAS (§4.7.3, §3.4.3), 4-byte aligned.
   std::uint64_t msi_address = 0;
   std::uint32_t msi_data = 0;
@@ -68,11 +73,6 @@ struct SyncCompletion {
   std::uint8_t msi_attr = 0;
   /// MSH with the Reserved 0b01 already "treated as 0b00" (§4.7.3).
   std::uint8_t msh = 0;
-  /// msi and [msi_address, +4) lies in ctx.ram. When msi is true and this is false the write
-  /// must not happen; the device reports it as an aborted CMD_SYNC MSI write in
-  /// SMMU_GERROR.MSI_CMDQ_ABT_ERR (§4.7.3: the MSI writes of a CMD_SYNC are "either visible ...
-  /// or aborted and reported"; §7.5).
-  bool msi_allowed = false;
   friend constexpr bool operator==(const SyncCompletion&, const SyncCompletion&) = default;
 };
 
@@ -272,7 +272,9 @@ struct CommandSanitizer {
     if (!forward) return ignored(kPolicyIgnore);
     const SidResult s = translate_sid(p, ctx.streams, c.stream_id);
     if (!s.ok) return ignored(s.reason);
-    return forward_one(smmuv3::CmdCfgiSte{false, s.psid, c.leaf}, out, cap, {true, c.stream_id, c.stream_id});
+    // Leaf = 0 whatever the guest's Leaf (§4.3.1): the guest's L1STD is not the host's, and the
+    // host may have rewritten its own L1STD for the pSID while re-installing the STE.
+    return forward_one(smmuv3::CmdCfgiSte{false, s.psid, false}, out, cap, {true, c.stream_id, c.stream_id});
   }
   constexpr CommandOutcome operator()(const smmuv3::CmdCfgiSteRange& c) const noexcept {
     if (c.ssec) return illegal(kSsec);
@@ -419,13 +421,13 @@ struct CommandSanitizer {
         // whole field, not the OAS-truncated address (§4.7.3).
         if (p.idr.idr0.msi && c.msi_address != 0) {
           const unsigned oas = smmuv3::reg::oas_bits(p.idr.idr5.oas);
-          s.msi = true;
           const std::uint64_t oas_mask = oas >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << oas) - 1;
           s.msi_address = c.msi_address & oas_mask;
           s.msi_data = c.msi_data;
           s.msi_attr = c.msi_attr;
           s.msh = c.msh == static_cast<smmuv3::SyncMsh>(1) ? 0 : static_cast<std::uint8_t>(c.msh);
-          s.msi_allowed = ctx.ram.contains(s.msi_address, 4);
+          s.msi = ctx.ram.contains(s.msi_address, 4);
+          s.msi_abort = !s.msi;
         }
         break;
       case smmuv3::SyncCs::sig_sev:
@@ -448,15 +450,20 @@ struct CommandSanitizer {
 
 }  // namespace detail
 
-/// Sanitizes one guest command (`guest` is the caller's copy of the queue entry; it is read
-/// once). On `forwarded`, out[0..produced) hold the physical commands; on `no_space` nothing is
+/// Sanitizes one guest command. `guest` must be the caller's private copy of the queue entry
+/// (read from guest memory once, by the caller); it is copied again and only the copy is
+/// judged. On `forwarded`, out[0..produced) hold the physical commands; on `no_space` nothing is
 /// written and `produced` is the capacity needed. Work is O(1), or O(streams.size()) for
 /// CMD_CFGI_STE_RANGE / CMD_CFGI_ALL.
 template <StreamMap M, GuestRam R>
 constexpr CommandOutcome sanitize_command(const Policy& policy, const smmuv3::Words<2>& guest,
                                           const CommandContext<M, R>& ctx, smmuv3::Words<2>* out,
                                           std::size_t out_capacity) noexcept {
-  const auto opcode = static_cast<std::uint8_t>(smmuv3::cmd::Op::get(guest));
+  // Every decision below is taken on this one copy. `guest` itself must already be the
+  // hypervisor's private copy of the queue entry, never a reference into memory the guest can
+  // still write: a compiler may read a non-volatile object again instead of keeping a copy.
+  const smmuv3::Words<2> cmd = guest;
+  const auto opcode = static_cast<std::uint8_t>(smmuv3::cmd::Op::get(cmd));
   const CommandAction action = command_action(policy, opcode);
   if (action == CommandAction::illegal)
     return detail::illegal(
@@ -464,10 +471,10 @@ constexpr CommandOutcome sanitize_command(const Policy& policy, const smmuv3::Wo
         "§4.1.3)");
   // §4.1.5: an implementation may detect non-zero RES0 fields as a malformed command; this one
   // always does, so a guest cannot smuggle bits to the host.
-  if (smmuv3::any(smmuv3::command_res0_bits(guest)))
+  if (smmuv3::any(smmuv3::command_res0_bits(cmd)))
     return detail::illegal("CERROR_ILL: RES0 bit set (§4.1.5)");
   const detail::CommandSanitizer<M, R> s{policy, ctx, action == CommandAction::forward, out, out_capacity};
-  return smmuv3::visit_command(guest, s);
+  return smmuv3::visit_command(cmd, s);
 }
 
 }  // namespace vsmmu

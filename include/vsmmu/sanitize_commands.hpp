@@ -75,7 +75,8 @@ constexpr std::size_t command_cost(const smmuv3::Words<2>& guest, const M& strea
 }
 
 /// Sanitizes guest[0..count) in order into out[0..out_capacity), stopping as BatchStop says.
-/// Each guest entry is copied once and the copy is judged (`sanitize_command`).
+/// `guest` must be the caller's private copy of the entries (read from guest memory once, by
+/// the caller); each entry is copied again and only the copy is judged (`sanitize_command`).
 template <StreamMap M, GuestRam R>
 constexpr BatchResult sanitize_commands(const Policy& policy, const smmuv3::Words<2>* guest, std::size_t count,
                                         const CommandContext<M, R>& ctx, smmuv3::Words<2>* out,

@@ -30,7 +30,9 @@ struct StreamLookup {
 /// What the sanitizer needs from the hypervisor's vSID -> pSID table:
 ///   `lookup(vsid)`  the physical StreamID of a virtual one, if mapped;
 ///   `size()`, `[i]` every mapping, i < size(), in any order (for range invalidations).
-/// The map is read, never written, and must not change during one sanitizer call.
+/// The two views must agree (`lookup(m[i].vsid).psid == m[i].psid` for every i), each pSID
+/// must be one assigned to this guest alone, and the map must not change during one
+/// sanitizer call: every pSID the sanitizer emits is taken from it unchecked.
 template <class M>
 concept StreamMap = requires(const M& m, std::uint32_t vsid, std::size_t i) {
   { m.lookup(vsid) } noexcept -> std::same_as<StreamLookup>;

@@ -184,14 +184,16 @@ constexpr CdResult validate_cd(const Policy& policy, const CdStreamContext& ste,
   using smmuv3::reg::StallModel;
   using smmuv3::reg::TtEndian;
   const GuestIdrs& idr = policy.idr;
-  const smmuv3::Cd c = smmuv3::decode_cd(cd);
+  // Judged on this copy (`cd` must be the caller's private copy, never guest-writable memory).
+  const smmuv3::Words<smmuv3::kCdWords> w = cd;
+  const smmuv3::Cd c = smmuv3::decode_cd(w);
 
   // §5.4 V: "If this field is 0, the entire rest of the structure is IGNORED"; C_BAD_CD.
   if (!c.v) return {CdVerdict::invalid, "CD.V == 0: a transaction using the CD gets C_BAD_CD (§5.4 V, §7.3.11)"};
 
   // ---- Bits that must be zero -------------------------------------------------------------
   // Chapter 5: an implementation may treat non-zero RES0 bits as making the structure invalid.
-  if (smmuv3::any(smmuv3::cd_res0_bits(cd)))
+  if (smmuv3::any(smmuv3::cd_res0_bits(w)))
     return detail::cd_bad("CD Reserved RES0 bits [121:120], [185:184], [383:376], [447:432] or [511:496] set (§5.4, Chapter 5)");
   if (c.impl_def != 0)
     return detail::cd_bad("CD IMPLEMENTATION DEFINED bits [351:320] set: vsmmu defines none (§5.4)");

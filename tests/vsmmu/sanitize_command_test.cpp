@@ -388,7 +388,8 @@ TEST(SanitizeCommand, CfgiSteOfMappedStreamBecomesCfgiSteOfPsidWithRefresh) {
     const Result r = run(kPolicy, enc(smmuv3::CmdCfgiSte{false, 0x11, leaf}));
     ASSERT_EQ(r.o.verdict, CommandVerdict::forwarded);
     ASSERT_EQ(r.o.produced, 1u);
-    EXPECT_EQ(smmuv3::decode_command_as<smmuv3::CmdCfgiSte>(r.out[0]), (smmuv3::CmdCfgiSte{false, 0x2011, leaf}));
+    // Leaf = 0 whatever the guest said: the host may have changed its own L1STD for the pSID.
+    EXPECT_EQ(smmuv3::decode_command_as<smmuv3::CmdCfgiSte>(r.out[0]), (smmuv3::CmdCfgiSte{false, 0x2011, false}));
     EXPECT_EQ(r.o.refresh, (vsmmu::SteRefresh{true, 0x11, 0x11}));
     EXPECT_EQ(r.o.reason, nullptr);
   }
@@ -727,15 +728,17 @@ TEST(SanitizeCommand, SyncIrqWithMsiReportsTheMsiWrite) {
   EXPECT_EQ(s.msi_data, 0u);
   EXPECT_EQ(s.msi_attr, 0xFu);
   EXPECT_EQ(s.msh, 3u);
-  EXPECT_TRUE(s.msi_allowed);
+  EXPECT_FALSE(s.msi_abort);
 }
 
-TEST(SanitizeCommand, SyncMsiOutsideGuestRamIsNotAllowed) {
+TEST(SanitizeCommand, SyncMsiOutsideGuestRamIsAbortedNotWritten) {
   for (std::uint64_t a : {0x3FFF'FFFCull, 0x8000'0000ull, 0x7FFF'FFFEull & ~3ull}) {
     const Result r = run(kPolicy, linux_sync_msi(a));
     ASSERT_EQ(r.o.verdict, CommandVerdict::sync);
-    EXPECT_TRUE(r.o.sync.msi);
-    EXPECT_EQ(r.o.sync.msi_allowed, a == 0x7FFF'FFFCull) << a;
+    const bool in_ram = a == 0x7FFF'FFFCull;
+    EXPECT_EQ(r.o.sync.msi, in_ram) << a;
+    EXPECT_EQ(r.o.sync.msi_abort, !in_ram) << a;
+    EXPECT_EQ(r.o.sync.msi_address, a);
   }
 }
 
@@ -749,12 +752,12 @@ TEST(SanitizeCommand, SyncMsiAddressIsTruncatedToTheGuestOas) {
   ASSERT_EQ(r.o.verdict, CommandVerdict::sync);
   EXPECT_TRUE(r.o.sync.msi);
   EXPECT_EQ(r.o.sync.msi_address, 0x4000'0010u);
-  EXPECT_TRUE(r.o.sync.msi_allowed);
-  s.msi_address = std::uint64_t{1} << 48;  // non-zero field, truncated address 0
+  EXPECT_FALSE(r.o.sync.msi_abort);
+  s.msi_address = std::uint64_t{1} << 48;  // non-zero field, truncated address 0: not RAM
   const Result z = run(kPolicy, enc(s));
-  EXPECT_TRUE(z.o.sync.msi);
+  EXPECT_FALSE(z.o.sync.msi);
+  EXPECT_TRUE(z.o.sync.msi_abort);
   EXPECT_EQ(z.o.sync.msi_address, 0u);
-  EXPECT_FALSE(z.o.sync.msi_allowed);
 }
 
 TEST(SanitizeCommand, SyncIrqWithZeroAddressOrWithoutMsiSupportWritesNoMsi) {
@@ -767,7 +770,7 @@ TEST(SanitizeCommand, SyncIrqWithZeroAddressOrWithoutMsiSupportWritesNoMsi) {
   EXPECT_EQ(r.o.sync.signal, SyncSignal::irq);
   EXPECT_FALSE(r.o.sync.msi);
   EXPECT_EQ(r.o.sync.msi_address, 0u);
-  EXPECT_FALSE(r.o.sync.msi_allowed);
+  EXPECT_FALSE(r.o.sync.msi_abort);
 }
 
 TEST(SanitizeCommand, SyncSevWithoutIdr0SevIsAcceptedAsSigNone) {
@@ -949,12 +952,11 @@ TEST(SanitizeCommand, PropertyRandomAndMutatedCommandsKeepTheInvariants) {
         ++syncs;
         ASSERT_EQ(r.o.produced, 0u);
         ASSERT_EQ(smmuv3::command_opcode(w), Opcode::sync);
-        if (r.o.sync.msi_allowed) {
-          ASSERT_TRUE(kRam.contains(r.o.sync.msi_address, 4));
-        }
         if (r.o.sync.msi) {
+          ASSERT_TRUE(kRam.contains(r.o.sync.msi_address, 4));
           ASSERT_EQ(r.o.sync.signal, SyncSignal::irq);
         }
+        ASSERT_FALSE(r.o.sync.msi && r.o.sync.msi_abort);
         break;
     }
     if (r.o.verdict != CommandVerdict::forwarded && r.o.verdict != CommandVerdict::no_space) {

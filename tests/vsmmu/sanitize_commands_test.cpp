@@ -123,7 +123,7 @@ TEST(SanitizeCommands, StopsRightAfterSync) {
   EXPECT_EQ(b.r.produced, 1u);
   EXPECT_EQ(b.r.sync.signal, vsmmu::SyncSignal::irq);
   EXPECT_TRUE(b.r.sync.msi);
-  EXPECT_TRUE(b.r.sync.msi_allowed);
+  EXPECT_FALSE(b.r.sync.msi_abort);
   EXPECT_EQ(b.r.sync.msi_address, 0x8000'0040u);
 }
 
@@ -133,7 +133,7 @@ TEST(SanitizeCommands, StopsRightAfterCommandNeedingRefresh) {
   EXPECT_EQ(b.r.stop, BatchStop::refresh);
   EXPECT_EQ(b.r.consumed, 2u);
   ASSERT_EQ(b.r.produced, 2u);
-  EXPECT_EQ(b.out[1], enc(smmuv3::CmdCfgiSte{false, 0x102, true}));
+  EXPECT_EQ(b.out[1], enc(smmuv3::CmdCfgiSte{false, 0x102, false}));  // physical Leaf is always 0
   EXPECT_EQ(b.r.refresh, (vsmmu::SteRefresh{true, 2, 2}));
 }
 
