@@ -1,0 +1,36 @@
+# Every line of every ```cpp block in README.md must appear, verbatim, in the consumer that
+# package.* builds against the installed headers: the README's code cannot drift from code
+# that compiles.
+#   cmake -DREADME=... -DSOURCE=... -P readme_snippets.cmake
+# CMake lists split on ';' and treat '[' ']' specially, and C++ is full of all three: escape
+# them in both texts before splitting the README into lines.
+function(escape_brackets var text)
+  string(REPLACE "[" "<lb>" text "${text}")
+  string(REPLACE "]" "<rb>" text "${text}")
+  string(REPLACE ";" "<sc>" text "${text}")
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+file(READ ${README} readme)
+file(READ ${SOURCE} source)
+escape_brackets(readme "${readme}")
+escape_brackets(source "${source}")
+string(REPLACE "\n" ";" lines "${readme}")
+set(in_block FALSE)
+set(checked 0)
+foreach(line IN LISTS lines)
+  if(line MATCHES "^```cpp")
+    set(in_block TRUE)
+  elseif(line MATCHES "^```")
+    set(in_block FALSE)
+  elseif(in_block AND NOT line STREQUAL "")
+    string(FIND "${source}" "${line}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "README.md line not in ${SOURCE}:\n${line}")
+    endif()
+    math(EXPR checked "${checked} + 1")
+  endif()
+endforeach()
+if(checked EQUAL 0)
+  message(FATAL_ERROR "no ```cpp block found in ${README}")
+endif()
+message(STATUS "${checked} README code lines found in ${SOURCE}")
