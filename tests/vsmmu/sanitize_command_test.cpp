@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/splitmix64.hpp"
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -873,16 +875,7 @@ static_assert(noexcept(vsmmu::sanitize_command(Policy{}, Words<2>{},
 
 // --- property test -----------------------------------------------------------------------------
 
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
-};
+using vsmmu_test::SplitMix64;
 
 /// A Linux-shaped command with random operands, a mutation of one, or random words.
 Words<2> random_command(SplitMix64& g) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/splitmix64.hpp"
+
 #include <cstdint>
 
 namespace {
@@ -885,15 +887,7 @@ TEST(SanitizeSte, LinuxStage1SteWithoutSubstreamSupportIsAccepted) {
 // Property tests.
 // ---------------------------------------------------------------------------------------------
 
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-};
+using vsmmu_test::SplitMix64;
 
 void check_invariants(const Policy& p, const W8& g, const Ste& h, const SteResult& r) {
   // Deterministic.

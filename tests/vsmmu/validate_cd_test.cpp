@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/splitmix64.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -878,15 +880,7 @@ TEST(ValidateL1Cd, L2PtrOutsideOasIsBadSubstreamid) {
 
 // ----- Property test --------------------------------------------------------------------------
 
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-};
+using vsmmu_test::SplitMix64;
 
 /// The VMSAv8-64 T0SZ range, restated from §5.4 T0SZ for the property test's two policies.
 bool t0sz_in_range(const Policy& p, const CdWords& w) {
