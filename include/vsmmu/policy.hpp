@@ -189,11 +189,13 @@ constexpr smmuv3::reg::Oas oas_at_most(unsigned bits) noexcept {
 }  // namespace detail
 
 /// Derive a guest's Policy from the host SMMU's ID registers and `config`. The guest sees a
-/// stage-1-only SMMUv3 of the host's revision with VMSAv8-64 tables: stage 2, HYP, ATOS/VATOS, ECMDQ, MPAM, RME,
-/// DPT and D128 are never shown. Features the guest's stage 1 walks rely on (granules, VAX,
-/// DS, RIL, STT, BBML, HAD, E0PD, HTTU, COHACC, TTENDIAN, TERM_MODEL, ASID16) are the host's,
-/// because the physical SMMU walks the guest's CDs and tables; OAS is the smaller of the
-/// host's OAS and the guest's IPA size, because the guest's output addresses are stage 2 inputs.
+/// stage-1-only SMMUv3 of the host's revision with VMSAv8-64 tables: stage 2, HYP,
+/// ATOS/VATOS, ECMDQ, MPAM, RME, DPT and D128 are never shown, nor are the attribute
+/// overrides (ATTR_TYPES_OVR / ATTR_PERMS_OVR: the host's). Features the guest's stage 1
+/// walks rely on (granules, VAX, DS, RIL, STT, BBML, HAD, E0PD, HTTU, COHACC, TTENDIAN,
+/// TERM_MODEL, ASID16) are the host's, because the physical SMMU walks the guest's CDs and
+/// tables; OAS is the smaller of the host's OAS and the guest's IPA size, because the guest's
+/// output addresses are stage 2 inputs.
 constexpr PolicyResult make_policy(const HostIdrs& host_raw, const GuestConfig& config) noexcept {
   using namespace smmuv3::reg;
   const Idr0 h0 = decode_idr0(smmuv3::Words<1>{{host_raw.idr0}});
