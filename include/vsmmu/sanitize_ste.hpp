@@ -191,12 +191,9 @@ constexpr std::uint8_t physical_eats(const Policy& p, const SteWords& g, const s
   return p.idr.idr0.ats && full && host.eats == smmuv3::Eats::full ? eats : 0;
 }
 
-}  // namespace detail
-
-/// nullptr if `host` is a usable stage 2 template for `policy`, else why not. sanitize_ste
-/// checks this on every call and fails closed (bad_ste, physical V == 0) on a bad template, so
-/// a hypervisor should check once when it builds the template.
-constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& host) noexcept {
+/// host_ste_problem with the template's encoding, which sanitize_ste reuses as its output.
+constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& host,
+                                       const smmuv3::Encoded<smmuv3::kSteWords>& enc) noexcept {
   using namespace smmuv3;
   // What the guest is shown must be what this sanitizer implements: a stage-1-only,
   // Non-secure, VMSAv8-64 SMMU without the features whose STE fields it does not model.
@@ -213,7 +210,6 @@ constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& 
   if (idr.idr3.dpt) return "policy: SMMU_IDR3.DPT == 1 (DPT is not offered to guests)";
   if (idr.idr5.d128) return "policy: SMMU_IDR5.D128 == 1 (VMSAv9-128 is not offered to guests)";
   // The template must itself be encodable: every member fits its field.
-  const Encoded<kSteWords> enc = encode(host);
   if (!enc.ok()) return "host template: a field does not fit the STE (see encode(host).bad_field)";
   if (!host.v) return "host template: STE.V == 0";
   if (host.config != SteConfig::s2_trans) return "host template: STE.Config != 0b110 (stage 2 translate)";
@@ -250,6 +246,15 @@ constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& 
   return nullptr;
 }
 
+}  // namespace detail
+
+/// nullptr if `host` is a usable stage 2 template for `policy`, else why not. sanitize_ste
+/// checks this on every call and fails closed (bad_ste, physical V == 0) on a bad template, so
+/// a hypervisor should check once when it builds the template.
+constexpr const char* host_ste_problem(const Policy& policy, const smmuv3::Ste& host) noexcept {
+  return detail::host_ste_problem(policy, host, smmuv3::encode(host));
+}
+
 /// The physical STE for a guest-written STE of a stream mapped to this guest (see the header
 /// comment for the outcomes). `host` is the hypervisor's stage 2 template for the stream
 /// (Config == 0b110, host_ste_problem == nullptr); S2VMID always comes from `policy.vmid`.
@@ -262,7 +267,8 @@ constexpr SteResult sanitize_ste(const Policy& policy, const smmuv3::Words<8>& g
   // of the STE, never a reference into memory the guest can still write.
   const smmuv3::Words<8> g = guest;
 
-  if (const char* why = host_ste_problem(policy, host)) return detail::ste_bad(why);
+  const smmuv3::Encoded<smmuv3::kSteWords> host_words = smmuv3::encode(host);
+  if (const char* why = detail::host_ste_problem(policy, host, host_words)) return detail::ste_bad(why);
 
   // §5.2 V: "0b0: Structure contents are invalid. Other STE fields are IGNORED."
   if (ste_get<ste::V>(g) == 0) return SteResult{SteVerdict::invalid, {}, "STE.V == 0"};
@@ -287,7 +293,7 @@ constexpr SteResult sanitize_ste(const Policy& policy, const smmuv3::Words<8>& g
   // The host's stage 2 template, tagged with this guest's VMID. Fields the guest does not
   // control stay the host's: S2*, MEV, SW_RESERVED, S2FWB, MTCFG/MemAttr/ALLOCCFG/SHCFG,
   // NSCFG, PRIVCFG, INSTCFG, the IMPLEMENTATION DEFINED fields, PARTID/PMG, MECID, VMSPtr.
-  smmuv3::Words<8> phys = smmuv3::encode(host).words;
+  smmuv3::Words<8> phys = host_words.words;
   ste_put<ste::S2Vmid>(phys, policy.vmid);
   // §5.2 MEV: the guest can make its device fault at will, and every fault of its streams is
   // recorded in the host's event queue first; MEV = 1 lets the hardware merge them (as
