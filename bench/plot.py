@@ -44,7 +44,7 @@ def svg(bars, caption):
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="{label_w}" y="20" font-size="14" font-weight="bold">'
-        "vsmmu record layer: time per record / memcpy time per record of the same bytes</text>",
+        "vsmmu record layer: time per record / memcpy of the same bytes</text>",
         f'<text x="{label_w}" y="36" fill="#555">{escape(caption)}</text>',
     ]
     bottom = top + len(bars) * (bar_h + gap)
