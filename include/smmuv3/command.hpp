@@ -90,7 +90,7 @@ constexpr Words<2> command_res0_bits(const Words<2>& w) noexcept {
     if constexpr (std::is_same_v<T, CmdUnknown>)
       return Words<2>{};
     else
-      return bits_in(w, cmd::detail::kRes0<T>);
+      return command_res0_bits_as<T>(w);
   });
 }
 

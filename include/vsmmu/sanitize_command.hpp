@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "smmuv3/bitfield.hpp"
 #include "smmuv3/cerror.hpp"
@@ -469,12 +470,17 @@ constexpr CommandOutcome sanitize_command(const Policy& policy, const smmuv3::Wo
     return detail::illegal(
         "CERROR_ILL: opcode Reserved, IMPLEMENTATION DEFINED, or not available on the guest's SMMU (§4.1.1, "
         "§4.1.3)");
-  // §4.1.5: an implementation may detect non-zero RES0 fields as a malformed command; this one
-  // always does, so a guest cannot smuggle bits to the host.
-  if (smmuv3::any(smmuv3::command_res0_bits(cmd)))
-    return detail::illegal("CERROR_ILL: RES0 bit set (§4.1.5)");
   const detail::CommandSanitizer<M, R> s{policy, ctx, action == CommandAction::forward, out, out_capacity};
-  return smmuv3::visit_command(cmd, s);
+  // One decode: the RES0 check uses the layout the visitor picked. §4.1.5: an implementation
+  // may detect non-zero RES0 fields as a malformed command; this one always does, so a guest
+  // cannot smuggle bits to the host. (Reserved opcodes never get here: command_action.)
+  return smmuv3::visit_command(cmd, [&cmd, &s]<class T>(const T& c) noexcept {
+    if constexpr (!std::is_same_v<T, smmuv3::CmdUnknown>) {
+      if (smmuv3::any(smmuv3::command_res0_bits_as<T>(cmd)))
+        return detail::illegal("CERROR_ILL: RES0 bit set (§4.1.5)");
+    }
+    return s(c);
+  });
 }
 
 }  // namespace vsmmu

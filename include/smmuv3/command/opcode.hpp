@@ -215,6 +215,13 @@ inline constexpr Words<2> kRes0 = complement(defined_bits<T>());
 
 }  // namespace cmd::detail
 
+/// The RES0 bits (§4.1.5) set in `w` for command type T's layout; all zero when clean. For a
+/// caller that already has the type (from visit_command), so the record is decoded once.
+template <CommandRecord T>
+constexpr Words<2> command_res0_bits_as(const Words<2>& w) noexcept {
+  return bits_in(w, cmd::detail::kRes0<T>);
+}
+
 /// Encodes a command: its opcode (and fixed operands) from the type, then every field;
 /// reports the first field that does not fit, by spec name.
 template <CommandRecord T>
