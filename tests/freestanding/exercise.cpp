@@ -139,3 +139,75 @@ int vsmmu_fs_validate_cd(unsigned idr0, const unsigned char* cd) {
 }
 
 }  // extern "C"
+
+namespace {
+
+// DeviceTraits over caller-provided guest RAM, as a kernel would write them: plain memory,
+// no containers; what reaches the "host" is counted into a caller-provided record.
+struct FsHost {
+  unsigned long long submitted, syncs, installs, signals;
+};
+
+struct FsTraits {
+  unsigned char* ram;
+  unsigned long long ram_base, ram_size;
+  FsHost* host;
+  vsmmu::FixedStreamMap<4> map;
+  smmuv3::Ste s2;
+
+  bool in_ram(std::uint64_t ipa, std::size_t bytes) const noexcept {
+    return ipa >= ram_base && bytes <= ram_size && ipa - ram_base <= ram_size - bytes;
+  }
+  bool read_guest(std::uint64_t ipa, unsigned char* dst, std::size_t bytes) noexcept {
+    if (!in_ram(ipa, bytes)) return false;
+    for (std::size_t i = 0; i < bytes; ++i) dst[i] = ram[ipa - ram_base + i];
+    return true;
+  }
+  bool write_guest(std::uint64_t ipa, const unsigned char* src, std::size_t bytes) noexcept {
+    if (!in_ram(ipa, bytes)) return false;
+    for (std::size_t i = 0; i < bytes; ++i) ram[ipa - ram_base + i] = src[i];
+    return true;
+  }
+  const vsmmu::FixedStreamMap<4>& streams() const noexcept { return map; }
+  const smmuv3::Ste& stage2_template(std::uint32_t) const noexcept { return s2; }
+  void install_ste(std::uint32_t, const smmuv3::Words<8>&) noexcept { ++host->installs; }
+  bool submit_commands(const smmuv3::Words<2>*, std::size_t count) noexcept {
+    host->submitted += count;
+    return true;
+  }
+  bool sync_commands() noexcept {
+    ++host->syncs;
+    return true;
+  }
+  void signal(vsmmu::GuestSignal) noexcept { ++host->signals; }
+  bool write_msi(std::uint64_t, std::uint32_t, std::uint8_t) noexcept { return true; }
+};
+
+}  // namespace
+
+extern "C" {
+
+// One MMIO write trap on a vSMMU whose state lives in `state` between traps (save/restore),
+// then a physical event offered to it. Returns the DeviceStatus of the write, or -1 when the
+// state was refused.
+int vsmmu_fs_device_trap(vsmmu::DeviceState* state, unsigned char* ram, unsigned long long ram_base,
+                         unsigned long long ram_size, FsHost* host, unsigned offset, unsigned long long value,
+                         unsigned bytes, const unsigned char* event) {
+  FsTraits traits{ram, ram_base, ram_size, host, {}, {}};
+  traits.map.add(0x10, 0x1010);
+  traits.s2.v = true;
+  traits.s2.config = smmuv3::SteConfig::s2_trans;
+  traits.s2.s2_t0sz = 24;
+  traits.s2.s2_aa64 = true;
+  traits.s2.s2_ps = smmuv3::S2Ps::pa_44;
+  traits.s2.s2_ttb = 0x8000'0000;
+  const vsmmu::Policy p = fs_policy(0x0d40101b, 0x10u << 6, 0, 0x75);
+  vsmmu::Device<FsTraits, 8> dev(traits, p);
+  if (dev.restore(*state) != vsmmu::RestoreError::none) return -1;
+  const vsmmu::DeviceStatus s = dev.write(offset, value, bytes);
+  (void)dev.report_event(smmuv3::load_le<4>(event));
+  *state = dev.save();
+  return static_cast<int>(s);
+}
+
+}  // extern "C"

@@ -48,6 +48,69 @@ bool sanitize_example() {
   return sent.vmid == 7 && sent.asid == 3;
 }
 
+// The smallest DeviceTraits: 64 KiB of "guest RAM" at 0x4000'0000, one assigned stream, and a
+// "physical SMMU" that only counts what it is given.
+struct MyTraits {
+  unsigned char ram[0x10000] = {};
+  vsmmu::FixedStreamMap<4> map;
+  smmuv3::Ste s2{.v = true, .config = smmuv3::SteConfig::s2_trans, .s2_t0sz = 24, .s2_aa64 = true,
+                 .s2_ttb = 0x8000'0000};
+  int submitted = 0;
+
+  bool read_guest(std::uint64_t ipa, unsigned char* dst, std::size_t n) noexcept {
+    if (ipa < 0x4000'0000 || n > sizeof ram || ipa - 0x4000'0000 > sizeof ram - n) return false;
+    for (std::size_t i = 0; i < n; ++i) dst[i] = ram[ipa - 0x4000'0000 + i];
+    return true;
+  }
+  bool write_guest(std::uint64_t ipa, const unsigned char* src, std::size_t n) noexcept {
+    if (ipa < 0x4000'0000 || n > sizeof ram || ipa - 0x4000'0000 > sizeof ram - n) return false;
+    for (std::size_t i = 0; i < n; ++i) ram[ipa - 0x4000'0000 + i] = src[i];
+    return true;
+  }
+  const vsmmu::FixedStreamMap<4>& streams() const noexcept { return map; }
+  smmuv3::Ste stage2_template(std::uint32_t) const noexcept { return s2; }
+  void install_ste(std::uint32_t, const smmuv3::Words<8>&) noexcept {}
+  bool submit_commands(const smmuv3::Words<2>*, std::size_t n) noexcept {
+    submitted += static_cast<int>(n);
+    return true;
+  }
+  bool sync_commands() noexcept { return true; }
+  void signal(vsmmu::GuestSignal) noexcept {}
+  bool write_msi(std::uint64_t, std::uint32_t, std::uint8_t) noexcept { return true; }
+};
+
+int polls_scheduled = 0;
+void schedule_poll() { ++polls_scheduled; }
+
+// The README's device example: the guest enables its Command queue at 0x4000'0000 and posts a
+// CMD_TLBI_NH_ASID and a CMD_SYNC; the host receives the TLBI.
+bool device_example() {
+  const vsmmu::HostIdrs host{.idr0 = (1u << 18) | (2u << 2) | (1u << 1) | 1u,
+                             .idr1 = 16,
+                             .idr3 = 0,
+                             .idr5 = (1u << 4) | 0b100,
+                             .aidr = 1};
+  const vsmmu::PolicyResult policy = vsmmu::make_policy(host, vsmmu::GuestConfig{.vmid = 7, .ipa_bits = 40});
+  static MyTraits traits;
+  traits.map.add(0x10, 0x2010);
+  smmuv3::store_le(smmuv3::encode(smmuv3::CmdTlbiNhAsid{.asid = 3}).words, traits.ram);
+  smmuv3::store_le(smmuv3::encode(smmuv3::CmdSync{}).words, traits.ram + 16);
+
+  // One guest's vSMMU; `traits` is your DeviceTraits type (docs/device.md).
+  vsmmu::Device<MyTraits> smmu(traits, policy.policy);
+  smmu.write(smmuv3::reg::offset::kCmdqBase, 0x4000'0000 | 4, 8);  // the guest's writes, as trapped
+  smmu.write(smmuv3::reg::offset::kCr0, 1u << 3, 4);               // CMDQEN
+  const std::uint32_t offset = smmuv3::reg::offset::kCmdqProd;
+  const std::uint64_t value = 2;
+  const unsigned size = 4;
+  // In the MMIO trap handler of the vSMMU's 128 KiB window:
+  const vsmmu::DeviceStatus status = smmu.write(offset, value, size);  // or smmu.read(offset, size)
+  if (status == vsmmu::DeviceStatus::more_work) schedule_poll();          // later: smmu.poll()
+
+  return policy.ok() && status == vsmmu::DeviceStatus::idle && traits.submitted == 1 &&
+         smmu.read(smmuv3::reg::offset::kCmdqCons, 4) == 2;
+}
+
 }  // namespace
 
-int main() { return decode_example() && sanitize_example() ? 0 : 1; }
+int main() { return decode_example() && sanitize_example() && device_example() ? 0 : 1; }
