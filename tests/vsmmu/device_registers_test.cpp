@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "smmuv3/smmuv3.hpp"
+#include "support/device_policies.hpp"
 #include "support/test_traits.hpp"
 
 namespace {
@@ -38,66 +39,11 @@ constexpr std::uint32_t kAllOnes = 0xFFFF'FFFF;
 // that are shown a subset of it.
 // ---------------------------------------------------------------------------------------------
 
-struct Features {
-  bool msi = true;
-  bool two_level = true;
-  bool ats = false;
-  bool pri = false;
-  bool btm = false;
-  std::uint8_t queue_log2 = 8;  ///< SMMU_IDR1.CMDQS and EVENTQS
-  std::uint16_t vmid = 0x42;
-};
-
-/// A host SMMU with nesting, VMSAv8-64, 2-level tables, ATS (SMMU_IDR0 bit 10), PRI (bit 16)
-/// and BTM (bit 5), as in include/smmuv3/registers/idr.hpp.
-vsmmu::HostIdrs host_idrs() {
-  reg::Idr0 h0{};
-  h0.s1p = h0.s2p = true;
-  h0.ttf = reg::Ttf::vmsav8_64;
-  h0.st_level = reg::StLevel::two_level;
-  h0.stall_model = reg::StallModel::terminate_only;
-  h0.ats = h0.pri = h0.btm = true;
-  h0.vmid16 = h0.asid16 = true;
-  h0.tt_endian = reg::TtEndian::little;
-  h0.cohacc = true;
-  reg::Idr1 h1{};
-  h1.cmdqs = h1.eventqs = h1.priqs = 19;
-  h1.ssidsize = 20;
-  h1.sidsize = 16;
-  reg::Idr5 h5{};
-  h5.gran4k = h5.gran64k = true;
-  h5.oas = reg::Oas::pa48;
-  reg::Aidr aidr{};
-  aidr.arch_minor_rev = reg::ArchMinorRev::smmuv3_2;
-  vsmmu::HostIdrs raw{};
-  raw.idr0 = static_cast<std::uint32_t>(reg::encode(h0).words[0]);
-  raw.idr1 = static_cast<std::uint32_t>(reg::encode(h1).words[0]);
-  raw.idr5 = static_cast<std::uint32_t>(reg::encode(h5).words[0]);
-  raw.aidr = static_cast<std::uint32_t>(reg::encode(aidr).words[0]);
-  return raw;
-}
-
-vsmmu::Policy guest_policy(const Features& f) {
-  vsmmu::GuestConfig c{};
-  c.vmid = f.vmid;
-  c.msi = f.msi;
-  c.two_level_stream_table = f.two_level;
-  c.ats = f.ats;
-  c.pri = f.pri;
-  c.btm = f.btm;
-  c.cmdq_log2 = c.eventq_log2 = f.queue_log2;
-  const vsmmu::PolicyResult r = vsmmu::make_policy(host_idrs(), c);
-  EXPECT_TRUE(r.ok());
-  EXPECT_EQ(r.policy.idr.idr0.msi, f.msi);
-  EXPECT_EQ(r.policy.idr.idr0.ats, f.ats);
-  EXPECT_EQ(r.policy.idr.idr0.pri, f.pri);
-  EXPECT_EQ(r.policy.idr.idr0.btm, f.btm);
-  return r.policy;
-}
-
-constexpr Features kDefault{};
-constexpr Features kNoMsiLinear{.msi = false, .two_level = false};
-constexpr Features kFull{.ats = true, .pri = true, .btm = true};
+using vsmmu_test::Features;
+using vsmmu_test::guest_policy;
+using vsmmu_test::kDefault;
+using vsmmu_test::kFull;
+using vsmmu_test::kNoMsiLinear;
 
 // Two assigned streams: vSID 8 (in the first L2 table) and vSID 0x105 (in the second).
 constexpr std::uint32_t kVsid = 8, kPsid = 0x1008;
