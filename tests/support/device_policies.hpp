@@ -6,7 +6,9 @@
 
 #include <cstdint>
 
+#include "smmuv3/bitfield.hpp"
 #include "smmuv3/registers/idr.hpp"
+#include "smmuv3/ste.hpp"
 #include "vsmmu/policy.hpp"
 
 namespace vsmmu_test {
@@ -77,5 +79,22 @@ inline vsmmu::Policy guest_policy(const Features& f) {
 inline constexpr Features kDefault{};
 inline constexpr Features kNoMsiLinear{.msi = false, .two_level = false};
 inline constexpr Features kFull{.ats = true, .pri = true, .btm = true};
+
+/// The physical STE the device installs for a guest stream while SMMU_GBPA says bypass: the
+/// host's stage 2 template with the guest's VMID (sanitize_ste, Config 0b100).
+inline smmuv3::Words<8> stage2_only_ste(const smmuv3::Ste& stage2_template, const vsmmu::Policy& p) {
+  smmuv3::Ste s = stage2_template;
+  s.s2_vmid = p.vmid;
+  s.mev = true;
+  s.eats = smmuv3::Eats::abort;
+  return smmuv3::encode(s).words;
+}
+
+/// V == 1, Config == 0b000 and nothing else (sanitize_ste's abort STE, §5.2.1).
+inline smmuv3::Words<8> abort_ste() {
+  smmuv3::Words<8> w{};
+  w[0] = 1;
+  return w;
+}
 
 }  // namespace vsmmu_test

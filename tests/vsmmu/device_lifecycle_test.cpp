@@ -215,20 +215,8 @@ struct Rig {
   std::uint32_t r32(std::uint32_t offset) const { return static_cast<std::uint32_t>(d.read(offset, 4)); }
 };
 
-/// The physical STE for a guest stream while SMMU_GBPA says bypass (stage 2 only).
-Words<8> stage2_only_ste(const TestTraits& t, const vsmmu::Policy& p) {
-  smmuv3::Ste s = t.stage2;
-  s.s2_vmid = p.vmid;
-  s.mev = true;
-  s.eats = smmuv3::Eats::abort;
-  return smmuv3::encode(s).words;
-}
-
-Words<8> abort_ste() {
-  Words<8> w{};
-  w[0] = 1;  // V, Config == 0b000
-  return w;
-}
+Words<8> stage2_only_ste(const TestTraits& t, const vsmmu::Policy& p) { return vsmmu_test::stage2_only_ste(t.stage2, p); }
+using vsmmu_test::abort_ste;
 
 /// Every field of DeviceState.
 struct Field {

@@ -109,22 +109,8 @@ void write_ste(TestTraits& t, bool two_level, std::uint32_t vsid, const Words<8>
   t.poke(l2 + std::uint64_t{vsid & 0xFF} * 64, ste);
 }
 
-/// The physical STE the device installs for a guest stream while SMMU_GBPA says bypass: the
-/// host's stage 2 template with the guest's VMID (sanitize_ste, Config 0b100).
-Words<8> stage2_only_ste(const TestTraits& t, const vsmmu::Policy& p) {
-  smmuv3::Ste s = t.stage2;
-  s.s2_vmid = p.vmid;
-  s.mev = true;
-  s.eats = smmuv3::Eats::abort;
-  return smmuv3::encode(s).words;
-}
-
-/// V == 1, Config == 0b000 and nothing else (sanitize_ste's abort STE, §5.2.1).
-Words<8> abort_ste() {
-  Words<8> w{};
-  w[0] = 1;
-  return w;
-}
+Words<8> stage2_only_ste(const TestTraits& t, const vsmmu::Policy& p) { return vsmmu_test::stage2_only_ste(t.stage2, p); }
+using vsmmu_test::abort_ste;
 
 /// Stream table and queue bases, as arm_smmu_device_reset() programs them before any enable.
 void program_bases(Rig& r, const Features& f, unsigned queue_log2) {
