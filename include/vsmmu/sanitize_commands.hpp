@@ -76,23 +76,42 @@ constexpr std::size_t command_cost(const smmuv3::Words<2>& guest, const M& strea
 
 /// Sanitizes guest[0..count) in order into out[0..out_capacity), stopping as BatchStop says.
 /// `guest` must be the caller's private copy of the entries (read from guest memory once, by
-/// the caller); each entry is copied again and only the copy is judged (`sanitize_command`).
+/// the caller), as for `sanitize_command`.
 template <StreamMap M, GuestRam R>
 constexpr BatchResult sanitize_commands(const Policy& policy, const smmuv3::Words<2>* guest, std::size_t count,
                                         const CommandContext<M, R>& ctx, smmuv3::Words<2>* out,
                                         std::size_t out_capacity, std::size_t budget) noexcept {
   BatchResult r{};
   for (std::size_t i = 0; i < count; ++i) {
-    const smmuv3::Words<2> cmd = guest[i];
+    const smmuv3::Words<2>& cmd = guest[i];
     const std::size_t cost = command_cost(cmd, ctx.streams);
     if (i > 0 && (r.work >= budget || cost > budget - r.work)) {
       r.stop = BatchStop::budget;
       return r;
     }
     r.work += cost;
-    const CommandOutcome o =
-        sanitize_command(policy, cmd, ctx, out_capacity > r.produced ? out + r.produced : nullptr,
-                         out_capacity > r.produced ? out_capacity - r.produced : 0);
+    // r.produced <= out_capacity: a command is forwarded only into what is left of `out`.
+    smmuv3::Words<2>* const o_out = out + r.produced;
+    const std::size_t o_cap = out_capacity - r.produced;
+    // sanitize_command, taken apart: the fast path's answer goes straight into `r`.
+    const detail::FastOutcome fast = detail::sanitize_command_fast(policy, cmd, ctx, o_out, o_cap);
+    if (fast.kind == detail::FastOutcome::Kind::forwarded) {
+      r.produced += 1;
+      r.consumed = i + 1;
+      if (fast.refresh.needed) {
+        r.stop = BatchStop::refresh;
+        r.refresh = fast.refresh;
+        return r;
+      }
+      continue;
+    }
+    if (fast.kind == detail::FastOutcome::Kind::sync) {
+      r.consumed = i + 1;
+      r.stop = BatchStop::sync;
+      r.sync = fast.sync;
+      return r;
+    }
+    const CommandOutcome o = detail::sanitize_command_reference(policy, cmd, ctx, o_out, o_cap);
     switch (o.verdict) {
       case CommandVerdict::no_space:
         r.stop = BatchStop::out_full;

@@ -1,7 +1,9 @@
 // Tests for include/vsmmu/sanitize_command.hpp: one test per rule (named after it), a RES0 sweep
 // over every opcode the guest may use, the commands the stock Linux driver builds
-// (arm_smmu_cmdq_build_cmd, __arm_smmu_tlb_inv_range, arm_smmu_atc_inv_to_cmd), and a property
-// test over random and mutated commands checking what every physical command may look like.
+// (arm_smmu_cmdq_build_cmd, __arm_smmu_tlb_inv_range, arm_smmu_atc_inv_to_cmd), a property
+// test over random and mutated commands checking what every physical command may look like, and
+// differential tests: the fast path (sanitize_command, sanitize_commands) against the reference
+// path it falls back to, command by command and batch by batch.
 #include "vsmmu/sanitize_command.hpp"
 
 #include <gtest/gtest.h>
@@ -12,11 +14,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "smmuv3/command.hpp"
 #include "smmuv3/registers/idr.hpp"
 #include "vsmmu/guest_ram.hpp"
 #include "vsmmu/policy.hpp"
+#include "vsmmu/sanitize_commands.hpp"
 #include "vsmmu/stream_map.hpp"
 
 namespace {
@@ -961,6 +965,188 @@ TEST(SanitizeCommand, PropertyRandomAndMutatedCommandsKeepTheInvariants) {
   EXPECT_GT(ignored, 5000u);
   EXPECT_GT(illegal, 10000u);
   EXPECT_GT(syncs, 2000u);
+}
+
+// --- differential tests: fast path == reference path ------------------------------------------
+
+/// Policies that steer each rule of the fast path both ways: RIL and DS (kPolicy), neither, nor
+/// ASID16 (minimal), RIL without DS and SMMUv3.1 (the capture's QEMU), 128-bit descriptors (TTL128
+/// legal), SEV without MSI, and every fast-path opcode tightened to ignore or illegal.
+std::vector<Policy> differential_policies() {
+  std::vector<Policy> out{kPolicy, minimal_policy()};
+  Policy qemu = kPolicy;
+  qemu.idr.idr5.ds = false;
+  qemu.idr.idr0.asid16 = false;
+  qemu.idr.idr1.ssidsize = 0;
+  qemu.idr.aidr.arch_minor_rev = reg::ArchMinorRev::smmuv3_1;
+  out.push_back(qemu);
+  Policy d128 = kPolicy;
+  d128.idr.idr5.d128 = true;
+  d128.idr.aidr.arch_minor_rev = reg::ArchMinorRev::smmuv3_4;
+  out.push_back(d128);
+  Policy sev = minimal_policy();
+  sev.idr.idr0.sev = true;
+  sev.idr.idr0.msi = false;
+  out.push_back(sev);
+  Policy tight = kPolicy;
+  tight.commands[static_cast<std::uint8_t>(Opcode::tlbi_nh_va)] = vsmmu::CommandAction::ignore;
+  tight.commands[static_cast<std::uint8_t>(Opcode::sync)] = vsmmu::CommandAction::ignore;
+  tight.commands[static_cast<std::uint8_t>(Opcode::cfgi_ste)] = vsmmu::CommandAction::illegal;
+  tight.commands[static_cast<std::uint8_t>(Opcode::cfgi_cd)] = vsmmu::CommandAction::ignore;
+  tight.commands[static_cast<std::uint8_t>(Opcode::tlbi_nh_asid)] = vsmmu::CommandAction::illegal;
+  out.push_back(tight);
+  return out;
+}
+
+/// A command of one of the fast path's opcodes with every operand random (and, a quarter of the
+/// time, a few bits flipped anywhere), so each of its checks is met and missed.
+Words<2> fast_path_command(SplitMix64& g) {
+  constexpr std::uint32_t kMapped[] = {0x10, 0x11, 0x20, 0x8000};
+  const std::uint32_t sid = g.below(2) == 0 ? kMapped[g.below(4)] : static_cast<std::uint32_t>(g.next() >> g.below(64));
+  // Half of the ASIDs fit 8 bits (legal without ASID16).
+  const auto asid = static_cast<std::uint16_t>(g.below(2) == 0 ? g.below(0x100) : g.next());
+  Words<2> w{};
+  switch (g.below(5)) {
+    case 0:
+      if (g.below(2) == 0) {
+        w = linux_tlbi_nh_va(asid, g.next(), g.below(2), 0, 0, 0, 0);
+      } else {
+        w = linux_tlbi_nh_va(asid, g.next(), g.below(2), g.below(32), g.below(64), g.below(4), g.below(4));
+        w[1] |= std::uint64_t{g.below(8) == 0} << 7;  // TTL128
+      }
+      break;
+    case 1: w = linux_tlbi_nh_asid(asid); break;
+    case 2: w = linux_cfgi_ste(sid); break;
+    case 3: w = linux_cfgi_cd(sid, g.below(4) == 0 ? g.below(1u << 20) : g.below(0x100)); break;
+    default:
+      w = Words<2>{{op(0x46) | std::uint64_t{g.below(4)} << 12 | std::uint64_t{g.below(4)} << 22 |
+                        std::uint64_t{g.below(16)} << 24 | (g.next() & 0xFFFF'FFFF'0000'0000ull),
+                    (g.next() >> g.below(64)) & ~std::uint64_t{3}}};
+      break;
+  }
+  if (g.below(4) == 0)
+    for (std::uint32_t flips = 1 + g.below(3); flips > 0; --flips) {
+      const std::uint32_t bit = g.below(128);
+      w[bit / 64] ^= std::uint64_t{1} << (bit % 64);
+    }
+  return w;
+}
+
+::testing::AssertionResult same_outcome(const vsmmu::CommandOutcome& a, const vsmmu::CommandOutcome& b) {
+  if (a.verdict != b.verdict || a.produced != b.produced || !(a.refresh == b.refresh) || !(a.sync == b.sync) ||
+      a.reason != b.reason)
+    return ::testing::AssertionFailure() << "verdict " << int(a.verdict) << " vs " << int(b.verdict) << ", produced "
+                                         << a.produced << " vs " << b.produced << ", reason "
+                                         << (a.reason ? a.reason : "-") << " vs " << (b.reason ? b.reason : "-");
+  return ::testing::AssertionSuccess();
+}
+
+constexpr Words<2> kUnwritten{{0xA5A5'A5A5'A5A5'A5A5ull, 0x5A5A'5A5A'5A5A'5A5Aull}};
+
+TEST(SanitizeCommand, FastPathAgreesWithTheReferencePath) {
+  SplitMix64 g{0xFA57'0BAD};
+  const std::vector<Policy> policies = differential_policies();
+  const vsmmu::CommandContext ctx{kMap, kRam};
+  std::size_t decided = 0, forwarded = 0, syncs = 0;
+  for (int i = 0; i < 240000; ++i) {
+    const Policy& p = policies[static_cast<std::size_t>(i) % policies.size()];
+    const Words<2> w = (i & 1) != 0 ? fast_path_command(g) : random_command(g);
+    const std::size_t cap = g.below(4);
+    Words<2> fast_out[4], ref_out[4], probe[4];
+    for (std::size_t k = 0; k < 4; ++k) fast_out[k] = ref_out[k] = probe[k] = kUnwritten;
+    const vsmmu::CommandOutcome fast = vsmmu::sanitize_command(p, w, ctx, fast_out, cap);
+    const vsmmu::CommandOutcome ref = vsmmu::detail::sanitize_command_reference(p, w, ctx, ref_out, cap);
+    ASSERT_TRUE(same_outcome(fast, ref)) << "command " << i << ": 0x" << std::hex << w[0] << " 0x" << w[1];
+    for (std::size_t k = 0; k < 4; ++k) ASSERT_EQ(fast_out[k], ref_out[k]) << "command " << i << ", out[" << k << "]";
+    // How often the fast path itself decided: it must, or this test compares the reference path
+    // with itself.
+    const auto kind = vsmmu::detail::sanitize_command_fast(p, w, ctx, probe, cap).kind;
+    decided += kind != vsmmu::detail::FastOutcome::Kind::none;
+    forwarded += kind == vsmmu::detail::FastOutcome::Kind::forwarded;
+    syncs += kind == vsmmu::detail::FastOutcome::Kind::sync;
+  }
+  EXPECT_GT(decided, 30000u);
+  EXPECT_GT(forwarded, 15000u);
+  EXPECT_GT(syncs, 10000u);
+}
+
+/// sanitize_commands as it was written before it had a fast path: every command through the
+/// reference path, the same stops and the same work accounting (sanitize_commands.hpp).
+vsmmu::BatchResult reference_batch(const Policy& p, const Words<2>* guest, std::size_t count,
+                                   const vsmmu::CommandContext<Map, Ram>& ctx, Words<2>* out, std::size_t cap,
+                                   std::size_t budget) {
+  vsmmu::BatchResult r{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t cost = vsmmu::command_cost(guest[i], ctx.streams);
+    if (i > 0 && (r.work >= budget || cost > budget - r.work)) {
+      r.stop = vsmmu::BatchStop::budget;
+      return r;
+    }
+    r.work += cost;
+    const vsmmu::CommandOutcome o = vsmmu::detail::sanitize_command_reference(
+        p, guest[i], ctx, cap > r.produced ? out + r.produced : nullptr, cap > r.produced ? cap - r.produced : 0);
+    switch (o.verdict) {
+      case CommandVerdict::no_space: r.stop = vsmmu::BatchStop::out_full; return r;
+      case CommandVerdict::illegal:
+        r.stop = vsmmu::BatchStop::error;
+        r.cerror = o.cerror();
+        r.reason = o.reason;
+        return r;
+      case CommandVerdict::sync:
+        r.consumed = i + 1;
+        r.stop = vsmmu::BatchStop::sync;
+        r.sync = o.sync;
+        return r;
+      case CommandVerdict::forwarded:
+        r.produced += o.produced;
+        r.consumed = i + 1;
+        if (o.refresh.needed) {
+          r.stop = vsmmu::BatchStop::refresh;
+          r.refresh = o.refresh;
+          return r;
+        }
+        break;
+      case CommandVerdict::ignored: r.consumed = i + 1; break;
+    }
+  }
+  r.stop = vsmmu::BatchStop::drained;
+  return r;
+}
+
+TEST(SanitizeCommands, FastPathBatchAgreesWithTheReferenceBatch) {
+  SplitMix64 g{0xBA7C'4FA5};
+  const std::vector<Policy> policies = differential_policies();
+  const vsmmu::CommandContext ctx{kMap, kRam};
+  std::size_t commands = 0, stops[6]{};
+  for (int i = 0; i < 40000; ++i) {
+    const Policy& p = policies[static_cast<std::size_t>(i) % policies.size()];
+    Words<2> guest[12];
+    const std::size_t count = 1 + g.below(12);
+    for (std::size_t k = 0; k < count; ++k) {
+      // Mostly the fast path's commands, as a Linux guest sends them, with something else now and then.
+      guest[k] = g.below(4) != 0 ? fast_path_command(g) : random_command(g);
+    }
+    const std::size_t cap = g.below(10);
+    const std::size_t budget = g.below(16);
+    Words<2> fast_out[10], ref_out[10];
+    for (std::size_t k = 0; k < 10; ++k) fast_out[k] = ref_out[k] = kUnwritten;
+    const vsmmu::BatchResult a = vsmmu::sanitize_commands(p, guest, count, ctx, fast_out, cap, budget);
+    const vsmmu::BatchResult b = reference_batch(p, guest, count, ctx, ref_out, cap, budget);
+    ASSERT_EQ(a.consumed, b.consumed) << i;
+    ASSERT_EQ(a.produced, b.produced) << i;
+    ASSERT_EQ(a.stop, b.stop) << i;
+    ASSERT_EQ(a.cerror, b.cerror) << i;
+    ASSERT_EQ(a.reason, b.reason) << i;
+    ASSERT_EQ(a.refresh, b.refresh) << i;
+    ASSERT_EQ(a.sync, b.sync) << i;
+    ASSERT_EQ(a.work, b.work) << i;
+    for (std::size_t k = 0; k < 10; ++k) ASSERT_EQ(fast_out[k], ref_out[k]) << i << ", out[" << k << "]";
+    commands += a.consumed;
+    ++stops[static_cast<std::size_t>(a.stop)];
+  }
+  // Every kind of stop happens, and batches get past their first command.
+  for (std::size_t k = 0; k < 6; ++k) EXPECT_GT(stops[k], 500u) << "stop " << k;
+  EXPECT_GT(commands, 20000u);
 }
 
 }  // namespace
