@@ -1,0 +1,317 @@
+// The sanitizer's hot path never allocates: sanitize_commands, sanitize_command, sanitize_ste
+// and validate_cd over the Linux capture (tests/data/linux-*) and over a synthetic mix of every
+// opcode are run while every global operator new of the program is counted.
+//
+// The replacement operators below are the program's (vsmmu_tests links every tests/**/*_test.cpp
+// into one executable), so they count only between AllocationCounter::start() and stop(), and
+// otherwise behave as the library's: malloc / free, std::bad_alloc on failure. All the variants
+// are replaced (plain, array, nothrow, sized, aligned), so no allocation can bypass the count and
+// an ASan runtime's own operators are never linked in beside these.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "smmuv3/cerror.hpp"
+#include "smmuv3/command.hpp"
+#include "smmuv3/ste.hpp"
+#include "support/splitmix64.hpp"
+#include "vsmmu/guest_ram.hpp"
+#include "vsmmu/policy.hpp"
+#include "vsmmu/sanitize_command.hpp"
+#include "vsmmu/sanitize_commands.hpp"
+#include "vsmmu/sanitize_ste.hpp"
+#include "vsmmu/stream_map.hpp"
+#include "vsmmu/validate_cd.hpp"
+
+namespace {
+
+std::atomic<bool> g_counting{false};
+std::atomic<std::size_t> g_allocations{0};
+
+void* allocate(std::size_t size, std::size_t align) noexcept {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (size == 0) size = 1;
+  if (align <= alignof(std::max_align_t)) return std::malloc(size);
+  // aligned_alloc needs a size that is a multiple of the alignment.
+  return std::aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+void* allocate_or_throw(std::size_t size, std::size_t align) {
+  void* p = allocate(size, align);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* operator new(std::size_t n) { return allocate_or_throw(n, 0); }
+void* operator new[](std::size_t n) { return allocate_or_throw(n, 0); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return allocate(n, 0); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return allocate(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return allocate(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return allocate(n, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Counts the allocations made between start() and stop(), on any thread.
+struct AllocationCounter {
+  static void start() {
+    g_allocations.store(0);
+    g_counting.store(true);
+  }
+  static std::size_t stop() {
+    g_counting.store(false);
+    return g_allocations.load();
+  }
+};
+
+// The counter itself: without this, a counter that never counts would pass every test below.
+TEST(NoAllocation, TheCounterSeesAnAllocation) {
+  AllocationCounter::start();
+  // Direct calls of the replaceable functions, which a compiler may not elide as it may a
+  // new-expression.
+  void* p = ::operator new(16);
+  void* q = ::operator new[](32, std::align_val_t{64});
+  const std::size_t n = AllocationCounter::stop();
+  ::operator delete[](q, std::align_val_t{64});
+  ::operator delete(p);
+  EXPECT_EQ(n, 2u);
+}
+
+std::vector<unsigned char> read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+template <std::size_t N>
+std::vector<smmuv3::Words<N>> records(const std::vector<unsigned char>& bytes) {
+  std::vector<smmuv3::Words<N>> out;
+  for (std::size_t at = 0; at + 8 * N <= bytes.size(); at += 8 * N) out.push_back(smmuv3::load_le<N>(&bytes[at]));
+  return out;
+}
+
+/// Every record of a capture the sanitizer judges, loaded before anything is counted.
+struct Capture {
+  std::vector<smmuv3::Words<2>> commands;
+  std::vector<smmuv3::Words<8>> stes;
+  std::vector<smmuv3::Words<8>> cds;
+};
+
+std::vector<Capture> captures() {
+  std::vector<Capture> out;
+  for (const auto& dir : fs::directory_iterator(VSMMU_TEST_DATA_DIR)) {
+    if (!dir.is_directory() || dir.path().filename().string().rfind("linux-", 0) != 0) continue;
+    Capture c;
+    c.commands = records<2>(read_file(dir.path() / "cmdq.bin"));
+    for (const auto& e : fs::recursive_directory_iterator(dir.path())) {
+      const std::string name = e.path().filename().string();
+      if (!e.is_regular_file() || e.path().extension() != ".bin") continue;
+      auto& into = name.rfind("strtab-l2-", 0) == 0 ? c.stes : c.cds;
+      if (name.rfind("strtab-l2-", 0) == 0 || name.rfind("cd-", 0) == 0) {
+        const auto r = records<8>(read_file(e.path()));
+        into.insert(into.end(), r.begin(), r.end());
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The capture's guest (QEMU 7.2's SMMUv3, as tests/vsmmu/linux_capture_test.cpp builds it).
+vsmmu::Policy qemu_like_policy() {
+  const vsmmu::HostIdrs host{0x0d40101b, 0x02730010, 0x00001404, 0x00000074, 0x1};
+  return vsmmu::make_policy(host, vsmmu::GuestConfig{.vmid = 7, .ipa_bits = 44, .sid_bits = 16, .cmdq_log2 = 19,
+                                                     .eventq_log2 = 19})
+      .policy;
+}
+
+smmuv3::Ste host_stage2(const vsmmu::Policy& p) {
+  smmuv3::Ste s{};
+  s.v = true;
+  s.config = smmuv3::SteConfig::s2_trans;
+  s.s2_vmid = p.vmid;
+  s.s2_t0sz = 64 - 44;
+  s.s2_sl0 = 2;
+  s.s2_ir0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
+  s.s2_or0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
+  s.s2_sh0 = smmuv3::SteShareability::inner_shareable;
+  s.s2_tg = smmuv3::S2Tg::granule_4k;
+  s.s2_ps = smmuv3::S2Ps::pa_44;
+  s.s2_aa64 = true;
+  s.s2_r = true;
+  s.s2_ttb = 0x8'0000'0000;
+  return s;
+}
+
+/// What a run judged, tallied while counting and checked after (a failing gtest assertion
+/// allocates its message, so none runs while counting).
+struct Tally {
+  std::size_t commands = 0, forwarded_batches = 0, errors = 0, stes_installed = 0, cds_valid = 0;
+};
+
+TEST(NoAllocation, SanitizingTheLinuxCaptureAllocatesNothing) {
+  const std::vector<Capture> all = captures();
+  ASSERT_FALSE(all.empty());
+  const vsmmu::Policy policy = qemu_like_policy();
+  const smmuv3::Ste host = host_stage2(policy);
+  vsmmu::FixedStreamMap<2> streams;
+  ASSERT_EQ(streams.add(0x8, 0x1008), vsmmu::FixedStreamMap<2>::AddResult::added);
+  ASSERT_EQ(streams.add(0x10, 0x1010), vsmmu::FixedStreamMap<2>::AddResult::added);
+  vsmmu::GuestRamRegions<1> ram;
+  ram.region[0] = {0x4000'0000, 0x2000'0000};
+  ram.count = 1;
+  const vsmmu::CommandContext ctx{streams, ram};
+  smmuv3::Words<2> out[8];
+
+  for (const Capture& cap : all) {
+    ASSERT_GT(cap.commands.size(), 100u);
+    ASSERT_FALSE(cap.stes.empty());
+    ASSERT_FALSE(cap.cds.empty());
+    Tally t;
+    AllocationCounter::start();
+    for (std::size_t at = 0; at < cap.commands.size();) {
+      const vsmmu::BatchResult r =
+          vsmmu::sanitize_commands(policy, cap.commands.data() + at, cap.commands.size() - at, ctx, out, 8, 32);
+      if (r.stop == vsmmu::BatchStop::error || r.consumed == 0) {
+        ++t.errors;
+        break;
+      }
+      t.forwarded_batches += r.produced != 0;
+      at += r.consumed;
+      t.commands += r.consumed;
+    }
+    for (const auto& w : cap.commands)
+      t.errors += vsmmu::sanitize_command(policy, w, ctx, out, 8).cerror() != smmuv3::CmdqError::cerror_none;
+    for (const auto& ste : cap.stes) t.stes_installed += vsmmu::sanitize_ste(policy, ste, host).ok();
+    for (const auto& cd : cap.cds) t.cds_valid += vsmmu::validate_cd(policy, cd).ok();
+    const std::size_t allocations = AllocationCounter::stop();
+    EXPECT_EQ(allocations, 0u);
+    EXPECT_EQ(t.errors, 0u);
+    EXPECT_EQ(t.commands, cap.commands.size());
+    EXPECT_GT(t.forwarded_batches, 100u);
+    EXPECT_GT(t.stes_installed, 200u);
+    EXPECT_EQ(t.cds_valid, cap.cds.size());
+  }
+}
+
+/// One command of the synthetic mix (see its test); `i` picks the opcode byte of the
+/// zero-operand case, so that every byte value occurs.
+smmuv3::Words<2> mix_command(vsmmu_test::SplitMix64& g, std::uint8_t i) {
+  using namespace smmuv3;
+  const std::uint32_t sid = 0x10 + g.below(5);  // 0x10..0x13 mapped, 0x14 not
+  const auto asid = static_cast<std::uint16_t>(g.below(0x100));
+  const std::uint64_t va = (g.next() & 0xFFFF'FFFF'F000ull);
+  switch (g.below(16)) {
+    case 0:
+    case 1:
+    case 2:
+    case 3: return encode(CmdTlbiNhVa{0, 0, 0, asid, g.below(2) != 0, false, 0, TlbiTg::any, va}).words;
+    case 4: return encode(CmdTlbiNhAsid{0, asid}).words;
+    case 5: return encode(CmdCfgiSte{false, sid, true}).words;
+    case 6: return encode(CmdCfgiCd{false, g.below(0x100), sid, true}).words;
+    case 7:
+    case 8: {
+      CmdSync s{};
+      s.cs = static_cast<SyncCs>(g.below(3));
+      s.msi_address = g.below(2) == 0 ? 0x4000'1000 + 4 * g.below(0x1000) : 0x1000;  // in and out of RAM
+      return encode(s).words;
+    }
+    case 9: return encode(CmdCfgiSteRange{false, sid, static_cast<std::uint8_t>(g.below(32))}).words;
+    case 10: return encode(CmdAtcInv{false, g.below(2) != 0, g.below(0x100), sid, 0, va}).words;
+    case 11: return encode(CmdPriResp{true, g.below(0x100), sid, 1, PriResp::success}).words;
+    case 12: return encode(CmdResume{false, ResumeAction::retry, false, sid, 7}).words;
+    case 13:
+      return g.below(2) == 0 ? encode(CmdStallTerm{false, sid}).words
+                             : encode(CmdPrefetchConfig{false, false, 0, sid}).words;
+    case 14: return Words<2>{{i, 0}};
+    default: return Words<2>{{g.next(), g.next()}};
+  }
+}
+
+TEST(NoAllocation, SanitizingEveryOpcodeAndRandomRecordsAllocatesNothing) {
+  // A guest with every optional feature (ATS, PRI, stall, substreams), so that every opcode's
+  // rules run, over a map of four streams.
+  vsmmu::Policy policy = qemu_like_policy();
+  policy.idr.idr0.ats = policy.idr.idr0.pri = true;
+  policy.idr.idr0.stall_model = smmuv3::reg::StallModel::stall_and_terminate;
+  policy.idr.idr1.ssidsize = 8;
+  const smmuv3::Ste host = host_stage2(policy);
+  vsmmu::FixedStreamMap<4> streams;
+  for (std::uint32_t i = 0; i < 4; ++i)
+    ASSERT_EQ(streams.add(0x10 + i, 0x100 + i), vsmmu::FixedStreamMap<4>::AddResult::added);
+  vsmmu::GuestRamRegions<1> ram;
+  ram.region[0] = {0x4000'0000, 0x2000'0000};
+  ram.count = 1;
+  const vsmmu::CommandContext ctx{streams, ram};
+
+  // 4096 commands: well-formed ones of every opcode the guest may use (mostly mapped streams,
+  // so most are forwarded), every opcode byte with zero operands, and random words.
+  vsmmu_test::SplitMix64 g{0xA110'CA7E};
+  std::vector<smmuv3::Words<2>> commands(4096);
+  for (std::size_t i = 0; i < commands.size(); ++i) commands[i] = mix_command(g, static_cast<std::uint8_t>(i));
+  std::vector<smmuv3::Words<8>> stes(256), cds(256);
+  for (auto* table : {&stes, &cds})
+    for (auto& r : *table)
+      for (std::size_t k = 0; k < 8; ++k) r[k] = (g.next() >> g.below(64)) | (k == 0 ? 1u : 0u);
+
+  smmuv3::Words<2> out[8];
+  std::size_t verdicts[5]{}, batch_stops[6]{};
+  AllocationCounter::start();
+  for (const auto& w : commands)
+    ++verdicts[static_cast<std::size_t>(vsmmu::sanitize_command(policy, w, ctx, out, 8).verdict)];
+  for (std::size_t at = 0; at < commands.size();) {
+    const vsmmu::BatchResult r =
+        vsmmu::sanitize_commands(policy, commands.data() + at, commands.size() - at, ctx, out, 8, 16);
+    ++batch_stops[static_cast<std::size_t>(r.stop)];
+    // A device skips an illegal command after reporting CERROR_ILL; so does this loop.
+    at += r.consumed + (r.stop == vsmmu::BatchStop::error ? 1 : 0);
+  }
+  std::size_t ste_verdicts[3]{}, cd_verdicts[4]{};
+  for (const auto& s : stes) ++ste_verdicts[static_cast<std::size_t>(vsmmu::sanitize_ste(policy, s, host).verdict)];
+  for (const auto& c : cds) ++cd_verdicts[static_cast<std::size_t>(vsmmu::validate_cd(policy, c).verdict)];
+  const std::size_t allocations = AllocationCounter::stop();
+
+  EXPECT_EQ(allocations, 0u);
+  // The run went through accepted, ignored, illegal and sync commands, and every kind of batch
+  // stop a device sees, not only the cheapest refusals.
+  EXPECT_GT(verdicts[static_cast<std::size_t>(vsmmu::CommandVerdict::forwarded)], 100u);
+  EXPECT_GT(verdicts[static_cast<std::size_t>(vsmmu::CommandVerdict::ignored)], 10u);
+  EXPECT_GT(verdicts[static_cast<std::size_t>(vsmmu::CommandVerdict::illegal)], 200u);
+  EXPECT_GT(verdicts[static_cast<std::size_t>(vsmmu::CommandVerdict::sync)], 5u);
+  for (const vsmmu::BatchStop s : {vsmmu::BatchStop::sync, vsmmu::BatchStop::refresh, vsmmu::BatchStop::error})
+    EXPECT_GT(batch_stops[static_cast<std::size_t>(s)], 5u) << static_cast<int>(s);
+  EXPECT_GT(ste_verdicts[static_cast<std::size_t>(vsmmu::SteVerdict::bad_ste)], 0u);
+  EXPECT_GT(cd_verdicts[static_cast<std::size_t>(vsmmu::CdVerdict::bad_cd)], 0u);
+}
+
+}  // namespace
