@@ -264,6 +264,11 @@ class Device {
     if (!find_vsid(psid, vsid)) return EventResult{EventStatus::not_this_guest, false, "pSID not assigned to this guest"};
     GuestEvent g = guest_event(policy_, physical, vsid);
     if (g.verdict == GuestEventVerdict::check_ste) {
+      // Nothing would be recorded: spare the walk of the guest's table.
+      if (!recording_events()) {
+        ++counters_.events_lost;
+        return EventResult{EventStatus::not_recorded, false, g.reason};
+      }
       const SteFetch f = fetch_guest_ste(policy_, geometry(), vsid, traits_);
       g = ste_fault_event(f, vsid, smmuv3::event::Ssv::get(physical) != 0,
                           static_cast<std::uint32_t>(smmuv3::event::SubstreamId::get(physical)),
@@ -716,15 +721,19 @@ class Device {
   }
 
   /// Reads up to `n` commands at `addr` (the entry at CONS) into cmds_; returns how many were
-  /// read (0: the read of the command at CONS aborted).
-  constexpr std::size_t read_commands(std::uint64_t addr, std::size_t n) noexcept {
+  /// read (0: the read of the command at CONS aborted). `one_at_a_time` is set, for the rest of
+  /// the call, once a run aborted: the commands before the aborting entry are then read one by
+  /// one instead of trying the long run again for each of them.
+  constexpr std::size_t read_commands(std::uint64_t addr, std::size_t n, bool& one_at_a_time) noexcept {
     // One read for the run; if it aborts, the first command alone, so that CONS.ERR names the
     // command whose read aborted rather than the first of its run.
+    if (one_at_a_time) n = 1;
     for (std::size_t want = n; want != 0; want = want > 1 ? 1 : 0) {
       if (traits_.read_guest(addr, raw_, want * smmuv3::kCmdqEntryBytes)) {
         for (std::size_t i = 0; i < want; ++i) cmds_[i] = smmuv3::load_le<2>(raw_ + i * smmuv3::kCmdqEntryBytes);
         return want;
       }
+      one_at_a_time = true;
     }
     return 0;
   }
@@ -738,6 +747,7 @@ class Device {
     // that stops early (refresh, sync) leaves them for the next batch instead of reading them
     // again.
     std::size_t next = 0, have = 0;
+    bool one_at_a_time = false;
     while (cmdq_running()) {
       const unsigned qs = cmdq_log2size();
       const smmuv3::QueuePointer prod = smmuv3::queue_pointer(regs_.cmdq_prod, qs);
@@ -759,7 +769,7 @@ class Device {
         next = 0;
         have = read_commands(smmuv3::queue_entry_address(smmuv3::reg::queue_base::Addr::get(regs_.cmdq_base),
                                                          cons, smmuv3::QueueKind::cmdq, qs),
-                             n);
+                             n, one_at_a_time);
         if (have == 0) {
           command_error(smmuv3::CmdqError::cerror_abt);
           return DeviceStatus::idle;
@@ -823,6 +833,13 @@ class Device {
         static_cast<unsigned>(smmuv3::reg::queue_base::Log2Size::get(regs_.eventq_base)), policy_.idr.idr1.eventqs);
   }
 
+  /// §7.2: events are recorded only while SMMUEN == 1 and EVENTQEN == 1, and delivery stops
+  /// while an Event queue abort (EVENTQ_ABT_ERR) is active.
+  constexpr bool recording_events() const noexcept {
+    return smmu_enabled() && eventq_enabled() &&
+           (active_gerrors() & smmuv3::reg::gerror::EventqAbtErr::mask) == 0;
+  }
+
   /// §7.2 / §7.4: write one record at EVENTQ_PROD, or report why it could not be.
   constexpr EventStatus record_event(const smmuv3::Words<smmuv3::kEventWords>& record) noexcept {
     using namespace smmuv3;
@@ -830,10 +847,7 @@ class Device {
       ++counters_.events_lost;
       return s;
     };
-    // §7.2: events are recorded only while SMMUEN == 1 and EVENTQEN == 1, and delivery stops
-    // while an Event queue abort (EVENTQ_ABT_ERR) is active.
-    if (!smmu_enabled() || !eventq_enabled() || (active_gerrors() & reg::gerror::EventqAbtErr::mask) != 0)
-      return lost(EventStatus::not_recorded);
+    if (!recording_events()) return lost(EventStatus::not_recorded);
     const unsigned qs = eventq_log2size();
     const QueuePointer prod = queue_pointer(regs_.eventq_prod, qs);
     const QueuePointer cons = queue_pointer(regs_.eventq_cons, qs);

@@ -41,9 +41,11 @@
 //       Assert the vSMMU's wired interrupt towards the guest (edge: one call, one interrupt),
 //       or SEV for a CMD_SYNC with CS == SIG_SEV.
 //   write_msi(ipa, data, memattr) -> bool
-//       The SMMU's MSI write for an IRQ_CFG0-programmed interrupt: 32-bit `data` to guest
-//       physical `ipa` (typically the guest's GIC ITS doorbell, which the hypervisor emulates).
-//       false: aborted, reported in GERROR.MSI_*_ABT_ERR (§7.5).
+//       An MSI write of the vSMMU: 32-bit `data` to guest physical `ipa`. For an interrupt the
+//       guest programmed in an *_IRQ_CFG0 (typically its GIC ITS doorbell, which the hypervisor
+//       emulates), and for a CMD_SYNC MSI whose MSIAddress is not guest RAM (write_guest refused
+//       it; the address is any value the guest chose, 0 included). false: aborted, reported in
+//       GERROR.MSI_*_ABT_ERR (§7.5).
 #pragma once
 
 #include <concepts>
