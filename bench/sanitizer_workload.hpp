@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "records_workload.hpp"
+#include "support/linux_capture.hpp"
 #include "vsmmu/guest_ram.hpp"
 #include "vsmmu/policy.hpp"
 #include "vsmmu/sanitize_commands.hpp"
@@ -39,39 +40,14 @@ using vsmmu_bench::fail;
 /// Commands per batch of the command workloads (4096 bytes, like a 256-entry Command queue).
 inline constexpr std::size_t kCommandBatch = 256;
 
-/// QEMU 7.2's SMMUv3 as the Linux guest of the capture saw it (manifest.json: IDR0 0x0d40101a,
-/// IDR1 0x02730010, IDR3 0x1404 with RIL, IDR5 0x74, AIDR 1), on a host that adds stage 2 (S2P),
-/// which nesting needs: the policy tests/vsmmu/linux_capture_test.cpp replays the capture with.
-inline vsmmu::Policy qemu_like_policy() {
-  const vsmmu::HostIdrs host{0x0d40101b, 0x02730010, 0x00001404, 0x00000074, 0x1};
-  const auto r = vsmmu::make_policy(host, vsmmu::GuestConfig{.vmid = 7, .ipa_bits = 44, .sid_bits = 16,
-                                                             .cmdq_log2 = 19, .eventq_log2 = 19});
-  if (!r.ok()) fail("make_policy refused the QEMU-like host");
-  return r.policy;
-}
+/// The capture's policy and stage 2 template (tests/support/linux_capture.hpp), the ones
+/// tests/vsmmu/linux_capture_test.cpp replays the capture with.
+using vsmmu_test::capture_policy;
+using vsmmu_test::capture_stage2;
 
 /// The capture's two devices: virtio-blk on StreamID 0x8, virtio-net on 0x10.
 using Streams = vsmmu::FixedStreamMap<2>;
 using Ram = vsmmu::GuestRamRegions<1>;
-
-/// The hypervisor's stage 2 template for the capture's streams (as linux_capture_test.cpp).
-inline smmuv3::Ste host_stage2(const vsmmu::Policy& p) {
-  smmuv3::Ste s{};
-  s.v = true;
-  s.config = smmuv3::SteConfig::s2_trans;
-  s.s2_vmid = p.vmid;
-  s.s2_t0sz = 64 - 44;
-  s.s2_sl0 = 2;
-  s.s2_ir0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_or0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_sh0 = smmuv3::SteShareability::inner_shareable;
-  s.s2_tg = smmuv3::S2Tg::granule_4k;
-  s.s2_ps = smmuv3::S2Ps::pa_44;
-  s.s2_aa64 = true;
-  s.s2_r = true;
-  s.s2_ttb = 0x8'0000'0000;
-  return s;
-}
 
 /// CMD_CFGI_CD as Linux 6.1's arm_smmu_sync_cd() builds it (CMDQ_OP_CFGI_CD, SID, SSID, leaf):
 /// the capture has none (its CDs were written before the STEs that point at them), so these
@@ -197,12 +173,12 @@ inline void expect_each(const Data& d, const Batch<2>& batch, vsmmu::CommandVerd
 
 inline Data load_data() {
   Data d;
-  d.policy = qemu_like_policy();
+  d.policy = capture_policy();
   if (d.streams.add(0x8, 0x1008) != Streams::AddResult::added || d.streams.add(0x10, 0x1010) != Streams::AddResult::added)
     fail("stream map");
   d.ram.region[0] = {0x4000'0000, 0x2000'0000};
   d.ram.count = 1;
-  d.host = host_stage2(d.policy);
+  d.host = capture_stage2(d.policy);
   if (vsmmu::host_ste_problem(d.policy, d.host) != nullptr) fail("host stage 2 template refused");
 
   d.capture = vsmmu_bench::read_binary<2>("cmdq.bin");

@@ -20,6 +20,8 @@
 #include "vsmmu/stream_map.hpp"
 #include "vsmmu/validate_cd.hpp"
 
+#include "support/linux_capture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -51,17 +53,8 @@ std::vector<fs::path> files_named(const fs::path& capture, const std::string& pr
   return files;
 }
 
-// QEMU 7.2's SMMUv3 as the Linux guest saw it (manifest.json): IDR0 0x0d40101a, IDR1
-// 0x02730010, IDR3 0x1404, IDR5 0x74, AIDR 1 (SMMUv3.1). The host here is that SMMU plus
-// stage 2 (bit 0, S2P), which nesting needs; the guest is shown QEMU's 16-bit StreamIDs, its
-// 44-bit OAS and its queue sizes, so it sees what Linux saw, minus nothing Linux used.
-vsmmu::Policy qemu_like_policy() {
-  const vsmmu::HostIdrs host{0x0d40101b, 0x02730010, 0x00001404, 0x00000074, 0x1};
-  const auto r = vsmmu::make_policy(host, vsmmu::GuestConfig{.vmid = 7, .ipa_bits = 44, .sid_bits = 16,
-                                                             .cmdq_log2 = 19, .eventq_log2 = 19});
-  EXPECT_TRUE(r.ok());
-  return r.policy;
-}
+using vsmmu_test::capture_policy;
+using vsmmu_test::capture_stage2;
 
 // The two devices of the capture: virtio-blk on StreamID 0x8, virtio-net on 0x10.
 vsmmu::FixedStreamMap<2> capture_streams() {
@@ -71,28 +64,10 @@ vsmmu::FixedStreamMap<2> capture_streams() {
   return m;
 }
 
-smmuv3::Ste host_stage2(const vsmmu::Policy& p) {
-  smmuv3::Ste s{};
-  s.v = true;
-  s.config = smmuv3::SteConfig::s2_trans;
-  s.s2_vmid = p.vmid;
-  s.s2_t0sz = 64 - 44;
-  s.s2_sl0 = 2;
-  s.s2_ir0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_or0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_sh0 = smmuv3::SteShareability::inner_shareable;
-  s.s2_tg = smmuv3::S2Tg::granule_4k;
-  s.s2_ps = smmuv3::S2Ps::pa_44;
-  s.s2_aa64 = true;
-  s.s2_r = true;
-  s.s2_ttb = 0x8'0000'0000;
-  return s;
-}
-
 TEST(LinuxCapture, ThereIsAtLeastOneCapture) { EXPECT_FALSE(captures().empty()); }
 
 TEST(LinuxCapture, EveryCommandLinuxSentIsAccepted) {
-  const vsmmu::Policy policy = qemu_like_policy();
+  const vsmmu::Policy policy = capture_policy();
   const auto streams = capture_streams();
   vsmmu::GuestRamRegions<1> ram;
   ram.region[0] = {0x4000'0000, 0x2000'0000};
@@ -140,8 +115,8 @@ TEST(LinuxCapture, EveryCommandLinuxSentIsAccepted) {
 }
 
 TEST(LinuxCapture, EveryStreamTableEntryLinuxWroteSanitizes) {
-  const vsmmu::Policy policy = qemu_like_policy();
-  const smmuv3::Ste host = host_stage2(policy);
+  const vsmmu::Policy policy = capture_policy();
+  const smmuv3::Ste host = capture_stage2(policy);
   ASSERT_EQ(vsmmu::host_ste_problem(policy, host), nullptr);
   for (const fs::path& cap : captures()) {
     std::size_t nested = 0;
@@ -189,7 +164,7 @@ TEST(LinuxCapture, EveryStreamTableEntryLinuxWroteSanitizes) {
 }
 
 TEST(LinuxCapture, EveryContextDescriptorLinuxWroteIsValid) {
-  const vsmmu::Policy policy = qemu_like_policy();
+  const vsmmu::Policy policy = capture_policy();
   for (const fs::path& cap : captures()) {
     std::size_t valid = 0;
     for (const fs::path& file : files_named(cap, "cd-")) {

@@ -24,6 +24,7 @@
 #include "smmuv3/cerror.hpp"
 #include "smmuv3/command.hpp"
 #include "smmuv3/ste.hpp"
+#include "support/linux_capture.hpp"
 #include "support/splitmix64.hpp"
 #include "vsmmu/guest_ram.hpp"
 #include "vsmmu/policy.hpp"
@@ -152,31 +153,8 @@ std::vector<Capture> captures() {
   return out;
 }
 
-// The capture's guest (QEMU 7.2's SMMUv3, as tests/vsmmu/linux_capture_test.cpp builds it).
-vsmmu::Policy qemu_like_policy() {
-  const vsmmu::HostIdrs host{0x0d40101b, 0x02730010, 0x00001404, 0x00000074, 0x1};
-  return vsmmu::make_policy(host, vsmmu::GuestConfig{.vmid = 7, .ipa_bits = 44, .sid_bits = 16, .cmdq_log2 = 19,
-                                                     .eventq_log2 = 19})
-      .policy;
-}
-
-smmuv3::Ste host_stage2(const vsmmu::Policy& p) {
-  smmuv3::Ste s{};
-  s.v = true;
-  s.config = smmuv3::SteConfig::s2_trans;
-  s.s2_vmid = p.vmid;
-  s.s2_t0sz = 64 - 44;
-  s.s2_sl0 = 2;
-  s.s2_ir0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_or0 = smmuv3::S2TableCacheability::wb_read_write_allocate;
-  s.s2_sh0 = smmuv3::SteShareability::inner_shareable;
-  s.s2_tg = smmuv3::S2Tg::granule_4k;
-  s.s2_ps = smmuv3::S2Ps::pa_44;
-  s.s2_aa64 = true;
-  s.s2_r = true;
-  s.s2_ttb = 0x8'0000'0000;
-  return s;
-}
+using vsmmu_test::capture_policy;
+using vsmmu_test::capture_stage2;
 
 /// What a run judged, tallied while counting and checked after (a failing gtest assertion
 /// allocates its message, so none runs while counting).
@@ -187,8 +165,8 @@ struct Tally {
 TEST(NoAllocation, SanitizingTheLinuxCaptureAllocatesNothing) {
   const std::vector<Capture> all = captures();
   ASSERT_FALSE(all.empty());
-  const vsmmu::Policy policy = qemu_like_policy();
-  const smmuv3::Ste host = host_stage2(policy);
+  const vsmmu::Policy policy = capture_policy();
+  const smmuv3::Ste host = capture_stage2(policy);
   vsmmu::FixedStreamMap<2> streams;
   ASSERT_EQ(streams.add(0x8, 0x1008), vsmmu::FixedStreamMap<2>::AddResult::added);
   ASSERT_EQ(streams.add(0x10, 0x1010), vsmmu::FixedStreamMap<2>::AddResult::added);
@@ -266,11 +244,11 @@ smmuv3::Words<2> mix_command(vsmmu_test::SplitMix64& g, std::uint8_t i) {
 TEST(NoAllocation, SanitizingEveryOpcodeAndRandomRecordsAllocatesNothing) {
   // A guest with every optional feature (ATS, PRI, stall, substreams), so that every opcode's
   // rules run, over a map of four streams.
-  vsmmu::Policy policy = qemu_like_policy();
+  vsmmu::Policy policy = capture_policy();
   policy.idr.idr0.ats = policy.idr.idr0.pri = true;
   policy.idr.idr0.stall_model = smmuv3::reg::StallModel::stall_and_terminate;
   policy.idr.idr1.ssidsize = 8;
-  const smmuv3::Ste host = host_stage2(policy);
+  const smmuv3::Ste host = capture_stage2(policy);
   vsmmu::FixedStreamMap<4> streams;
   for (std::uint32_t i = 0; i < 4; ++i)
     ASSERT_EQ(streams.add(0x10 + i, 0x100 + i), vsmmu::FixedStreamMap<4>::AddResult::added);
