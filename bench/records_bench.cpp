@@ -10,93 +10,18 @@
 //                   of a record one decode or encode costs
 //   bytes_per_second, items_per_second (items are records; for memcpy/N, bytes)
 //
-// The memcpy time a ratio divides by is measured once at start-up, before any benchmark, by
-// `calibrate` below: the same copy_bytes() the memcpy/N benchmarks run, timed on this thread's
-// CPU clock (the clock Google Benchmark's cpu_time is) as the median of 9 samples of >= 20 ms.
-// A ratio is then a plain division of this run's two CPU times, computed by the library
-// (a rate counter, inverted). The memcpy/N benchmarks themselves report x_memcpy too: it shows
-// how well the calibration agrees with the library's own measurement (expect 1.00 +- a few %).
-#include <benchmark/benchmark.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <ctime>
-#include <map>
-#include <string>
+// The memcpy time a ratio divides by is calibrated once at start-up, before any benchmark
+// (bench_main.hpp says how).
 #include <vector>
 
+#include "bench_main.hpp"
 #include "records_workload.hpp"
 
-namespace {
-
-using vsmmu_bench::Data;
-using vsmmu_bench::Workload;
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-/// Seconds of thread CPU time one run of `w` takes: the median of 9 samples, each a loop long
-/// enough (>= 20 ms) for the clock's resolution not to matter.
-double calibrate(const Workload& w, const Data& d) {
-  long reps = 1;
-  for (;;) {
-    const double t0 = thread_cpu_seconds();
-    for (long i = 0; i < reps; ++i) w.run(d);
-    if (thread_cpu_seconds() - t0 >= 0.02) break;
-    reps *= 2;
-  }
-  std::vector<double> samples;
-  for (int s = 0; s < 9; ++s) {
-    const double t0 = thread_cpu_seconds();
-    for (long i = 0; i < reps; ++i) w.run(d);
-    samples.push_back((thread_cpu_seconds() - t0) / static_cast<double>(reps));
-  }
-  std::nth_element(samples.begin(), samples.begin() + 4, samples.end());
-  return samples[4];
-}
-
-void run(benchmark::State& state, const Workload* w, const Data* d, double baseline_seconds) {
-  for (auto _ : state) w->run(*d);
-  const auto records = static_cast<double>(w->records);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * w->records));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * w->bytes));
-  // Rate counters divide by the benchmark's CPU time; kInvert turns value/time into
-  // time/value: CPU seconds / (iterations x records x 1e-9) = ns per record, and
-  // CPU seconds / (iterations x baseline seconds per batch) = batch time / memcpy batch time.
-  const auto per = benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert;
-  state.counters["ns_per_record"] = benchmark::Counter(records * 1e-9, per);
-  state.counters["x_memcpy"] = benchmark::Counter(baseline_seconds, per);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-
   // Static storage: the registered benchmarks point into these until the program ends.
-  static const Data data = vsmmu_bench::load_data();
-  static const std::vector<Workload> all = vsmmu_bench::workloads(data);
-
-  std::map<std::string, double> baseline;  // memcpy workload name -> seconds per batch
-  for (const auto& w : all) {
-    if (w.name.rfind("memcpy/", 0) != 0) continue;
-    baseline[w.name] = calibrate(w, data);
-    char ns[32];
-    std::snprintf(ns, sizeof ns, "%.1f", baseline[w.name] * 1e9);
-    benchmark::AddCustomContext("calibrated " + w.name + " ns", ns);
-  }
-  benchmark::AddCustomContext("records", "tests/data/linux-6.1.192-2 (commands, STE, CD, L1STD, CR0, IDR0); "
-                                         "Linux-shaped synthetic events");
-
-  for (const auto& w : all) {
-    const double b = baseline.at(vsmmu_bench::baseline_for(all, w).name);
-    benchmark::RegisterBenchmark(("records/" + w.name).c_str(), run, &w, &data, b);
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  static const vsmmu_bench::Data data = vsmmu_bench::load_data();
+  static const std::vector<vsmmu_bench::Workload> all = vsmmu_bench::workloads(data);
+  const auto baseline_for = [](const auto& ws, const auto& w) -> const auto& { return vsmmu_bench::baseline_for(ws, w); };
+  return vsmmu_bench_main::run_benchmarks(argc, argv, "records", "tests/data/linux-6.1.192-2 (commands, STE, CD, L1STD, CR0, IDR0); "
+                                         "Linux-shaped synthetic events", data, all, baseline_for);
 }
