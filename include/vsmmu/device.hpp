@@ -430,7 +430,7 @@ class Device {
   }
 
   static constexpr std::uint32_t smmu_written_pointer(std::uint32_t reg, unsigned qs) noexcept {
-    return reg & ~(smmuv3::kQueuePointerField & ~smmuv3::queue_pointer_mask(qs));
+    return reg & ~smmuv3::queue_index_res0_bits(reg, qs);
   }
 
   constexpr unsigned priq_log2size() const noexcept {
