@@ -14,10 +14,12 @@
 // and no access to guest memory outside what the guest's registers and tables point at (and
 // what read_guest/write_guest allow).
 //
-// Work per call: a CMDQ_PROD write (or poll()) consumes at most `DeviceOptions::work_budget`
-// work units of commands (sanitize_commands counts them: 1 per command, 1 + streams for a
-// CFGI_ALL/CFGI_STE_RANGE), then returns `DeviceStatus::more_work`; the rest waits for the
-// next poll(), as Xen's vITS bounds the commands it handles per trap. A CR0.SMMUEN or GBPA
+// Work per call: a CMDQ_PROD write (or poll()) spends at most `DeviceOptions::work_budget`
+// work units on commands (sanitize_commands counts them: 1 per command, 1 + streams for a
+// CFGI_ALL/CFGI_STE_RANGE; each STE re-installed for a CFGI costs 1 more), so at most
+// work_budget + 2 * streams units, then returns `DeviceStatus::more_work`; the rest waits for
+// the next poll(). (Xen's vITS, by contrast, handles every command up to CWRITER in the trap,
+// which it can afford only because it trusts Dom0.) A CR0.SMMUEN or GBPA
 // change, streams_changed() and restore() re-install one physical STE per assigned stream:
 // O(streams), a number the host chose. report_event() is O(streams) (pSID -> vSID) plus at
 // most two guest reads and one guest write.
