@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev   # both compilers, sanitizer runtimes
   libgtest-dev                                     # tests
+  device-tree-compiler acpica-tools                # dtc and iasl: firmware description tests
   libbenchmark-dev valgrind                        # benchmarks, instruction counts
   g++-aarch64-linux-gnu binutils-aarch64-linux-gnu # freestanding aarch64 check
 )

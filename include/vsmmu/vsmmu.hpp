@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// vsmmu/vsmmu.hpp: everything in include/vsmmu/ (docs/device.md and docs/sanitizer.md are the
-// guides).
+// vsmmu/vsmmu.hpp: everything in include/vsmmu/ but the C ABI (docs/design.md, docs/device.md,
+// docs/sanitizer.md and docs/integration.md are the guides).
 #pragma once
 
 #include "vsmmu/device.hpp"
 #include "vsmmu/device_state.hpp"
+#include "vsmmu/firmware/device_tree.hpp"
+#include "vsmmu/firmware/iort.hpp"
 #include "vsmmu/guest_event.hpp"
 #include "vsmmu/guest_ram.hpp"
 #include "vsmmu/policy.hpp"

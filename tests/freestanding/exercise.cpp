@@ -211,3 +211,37 @@ int vsmmu_fs_device_trap(vsmmu::DeviceState* state, unsigned char* ram, unsigned
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// The firmware descriptions of one vSMMU (eventq/gerror/cmdq-sync SPIs, PCI RIDs 0..0xffff
+// on StreamIDs `sid_base`..): the device-tree node, and the IORT. Each returns the bytes
+// written, or -1 when the writer refused.
+long vsmmu_fs_write_dt(unsigned long long base, unsigned sid_base, char* out, unsigned long capacity) {
+  const vsmmu::firmware::RidMapping map[] = {{0, sid_base, 0x10000}};
+  vsmmu::firmware::DeviceTreeConfig c{};
+  c.base = base;
+  c.eventq_spi = 74;
+  c.gerror_spi = 75;
+  c.cmdq_sync_spi = 76;
+  c.rid_map = map;
+  c.rid_map_count = 1;
+  const vsmmu::firmware::FirmwareResult r = vsmmu::firmware::write_device_tree_node(c, out, capacity);
+  return r.ok() ? static_cast<long>(r.size) : -1;
+}
+
+long vsmmu_fs_write_iort(unsigned long long base, unsigned sid_base, unsigned char* out, unsigned long capacity) {
+  const vsmmu::firmware::RidMapping map[] = {{0, sid_base, 0x10000}};
+  vsmmu::firmware::IortConfig c{};
+  c.base = base;
+  c.event_gsiv = 106;
+  c.pri_gsiv = 107;
+  c.gerr_gsiv = 108;
+  c.sync_gsiv = 109;
+  c.rid_map = map;
+  c.rid_map_count = 1;
+  const vsmmu::firmware::FirmwareResult r = vsmmu::firmware::write_iort(c, out, capacity);
+  return r.ok() ? static_cast<long>(r.size) : -1;
+}
+
+}  // extern "C"
