@@ -1,19 +1,14 @@
 // Tests for the Command queue of include/vsmmu/device.hpp, driven by a simulated guest driver
 // (tests/support/guest_driver.hpp) through MMIO: consumption between CMDQ_CONS and CMDQ_PROD
 // (§3.5.1, §6.3.27-§6.3.28), the command error path end to end (§4.1.3, §7.1, §7.5), the work
-// budget, CMD_CFGI_STE ordering (§4.3), CMD_SYNC completion (§4.7.3), host failures, and a
-// replay of what the real Linux driver sent (tests/data/linux-*).
+// budget, CMD_CFGI_STE ordering (§4.3), CMD_SYNC completion (§4.7.3) and host failures. What
+// the real Linux driver sent is replayed in linux_replay_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
-#include <sstream>
-#include <string>
 #include <vector>
 
 #include "smmuv3/cerror.hpp"
@@ -25,7 +20,6 @@
 #include "support/guest_driver.hpp"
 #include "support/test_traits.hpp"
 #include "vsmmu/device.hpp"
-#include "vsmmu/sanitize_ste.hpp"
 
 namespace {
 
@@ -930,144 +924,6 @@ TEST(DeviceCommandQueue, OutputBufferSmallerThanTheStreamsIsOutputTooSmall) {
   EXPECT_EQ(r.dev.poll(), DeviceStatus::output_too_small);
   EXPECT_EQ(r.g.cons(), 1u);
   EXPECT_EQ(r.g.active_gerrors(), 0u);
-}
-
-// ----- The real Linux driver ------------------------------------------------------------------
-
-namespace fs = std::filesystem;
-
-std::vector<unsigned char> slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct MmioAccess {
-  bool write = false;
-  std::uint32_t offset = 0;
-  unsigned size = 0;
-  std::uint64_t value = 0;
-};
-
-std::vector<MmioAccess> read_mmio(const fs::path& p) {
-  std::vector<MmioAccess> out;
-  std::ifstream in(p);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream f(line);
-    std::string seq, dir, off, size, value;
-    std::getline(f, seq, '\t');
-    std::getline(f, dir, '\t');
-    std::getline(f, off, '\t');
-    std::getline(f, size, '\t');
-    std::getline(f, value, '\t');
-    out.push_back({dir == "W", static_cast<std::uint32_t>(std::stoul(off, nullptr, 16)),
-                   static_cast<unsigned>(std::stoul(size)), std::stoull(value, nullptr, 16)});
-  }
-  return out;
-}
-
-// Replays what Linux 6.1 did to QEMU's SMMUv3 (tests/data/linux-6.1.192-2): its register
-// writes in order, its 1006 commands from cmdq.bin in the chunks its CMDQ_PROD writes
-// published, against its final Stream table, with QEMU's features (linux_capture_test.cpp's
-// policy). The queue and tables are moved into TestTraits' RAM; nothing else changes.
-TEST(DeviceCommandQueue, LinuxCaptureReplaysWithoutErrors) {
-  const fs::path cap = fs::path(VSMMU_TEST_DATA_DIR) / "linux-6.1.192-2";
-  const auto cmdq = slurp(cap / "cmdq.bin");
-  ASSERT_EQ(cmdq.size(), 1006u * 16);
-  const auto l1 = slurp(cap / "snap-final" / "strtab-l1.bin");
-  const auto l2 = slurp(cap / "snap-final" / "strtab-l2-0000.bin");
-  ASSERT_EQ(l1.size(), 2048u);
-  ASSERT_EQ(l2.size(), 16384u);
-  const auto mmio = read_mmio(cap / "mmio.tsv");
-  ASSERT_GT(mmio.size(), 500u);
-
-  const vsmmu::GuestConfig cfg{.vmid = 7, .ipa_bits = 44, .sid_bits = 16, .cmdq_log2 = 19, .eventq_log2 = 19};
-  Rig<> r(cfg);
-  ASSERT_EQ(r.vmid(), 7);
-  r.t.stage2.s2_t0sz = 64 - 44;
-  r.t.stage2.s2_sl0 = 2;
-  ASSERT_EQ(vsmmu::host_ste_problem(r.dev.policy(), r.t.stage2), nullptr);
-
-  // Guest physical addresses of the capture -> this RAM.
-  const std::uint64_t cmdq_gpa = 0x5b70'0000, eventq_gpa = 0x5b80'0000, strtab_gpa = 0x480b'c000;
-  const std::uint64_t cmdq_at = R, eventq_at = R + 0x10'0000, strtab_at = R + 0x20'0000, l2_at = R + 0x21'0000;
-  std::memcpy(&r.t.ram[cmdq_at - R], cmdq.data(), cmdq.size());
-  std::memcpy(&r.t.ram[strtab_at - R], l1.data(), l1.size());
-  std::memcpy(&r.t.ram[l2_at - R], l2.data(), l2.size());
-  std::size_t l1_valid = 0;
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    auto d = smmuv3::decode_l1std(Words<1>{{r.t.peek64(strtab_at + 8 * i)}});
-    if (d.span == 0) continue;
-    ++l1_valid;
-    ASSERT_EQ(i, 0u) << "the capture has one L2 table";
-    d.l2_ptr = l2_at;
-    r.t.poke64(strtab_at, smmuv3::encode(d).words[0]);
-  }
-  ASSERT_EQ(l1_valid, 1u);
-  // ADDR of a queue base ([55:5]) or of STRTAB_BASE ([55:6], whose bit 5 is RES0).
-  const auto relocate = [](std::uint64_t v, std::uint64_t from, std::uint64_t to) {
-    constexpr std::uint64_t kAddr = 0x00FF'FFFF'FFFF'FFE0;
-    EXPECT_EQ(v & kAddr, from) << std::hex << v;
-    return (v & ~kAddr) | to;
-  };
-
-  std::size_t prod_writes = 0;
-  std::size_t cons_checked = 0;
-  std::size_t cons_reads = 0;
-  for (const MmioAccess& a : mmio) cons_reads += !a.write && a.offset == kCmdqCons;
-  bool smmu_was_enabled = false;
-  std::size_t final_stes_checked = 0;
-  for (const MmioAccess& a : mmio) {
-    if (!a.write) {
-      if (a.offset == kCmdqCons) {
-        EXPECT_EQ(r.g.cons(), a.value) << "CMDQ_CONS after " << prod_writes << " PROD writes";
-        ++cons_checked;
-      }
-      continue;
-    }
-    std::uint64_t v = a.value;
-    if (a.offset == kStrtabBase) v = relocate(v, strtab_gpa, strtab_at);
-    if (a.offset == kCmdqBase) v = relocate(v, cmdq_gpa, cmdq_at);
-    if (a.offset == kEventqBase) v = relocate(v, eventq_gpa, eventq_at);
-    if (a.offset == kCr0 && smmu_was_enabled && (v & 1) == 0) {
-      // Before the shutdown's SMMUEN = 0: the streams carry the guest's final STEs.
-      for (const auto& [vsid, psid] : {std::pair{8u, 0x1008u}, std::pair{0x10u, 0x1010u}}) {
-        const Words<8> guest = r.t.peek<8>(l2_at + 64 * vsid);
-        const vsmmu::SteResult want = vsmmu::sanitize_ste(r.dev.policy(), guest, r.t.stage2);
-        ASSERT_EQ(want.verdict, vsmmu::SteVerdict::install) << want.reason;
-        EXPECT_EQ(r.t.installed.at(psid), want.physical) << "pSID " << psid;
-        ++final_stes_checked;
-      }
-    }
-    if (a.offset == kCr0) smmu_was_enabled = (v & 1) != 0;
-    const DeviceStatus s = r.dev.write(a.offset, v, a.size);
-    EXPECT_EQ(s, DeviceStatus::idle);
-    if (a.offset == kCmdqProd) ++prod_writes;
-  }
-  std::size_t syncs_in_capture = 0;
-  for (std::size_t i = 0; i < 1006; ++i) syncs_in_capture += cmdq[16 * i] == 0x46;
-  EXPECT_EQ(final_stes_checked, 2u);
-  EXPECT_EQ(prod_writes, 510u);
-  EXPECT_GT(cons_checked, 500u);
-  EXPECT_EQ(cons_checked, cons_reads);
-  EXPECT_EQ(r.g.active_gerrors(), 0u);
-  EXPECT_EQ(r.dev.counters().command_errors, 0u);
-  EXPECT_EQ(r.dev.counters().commands_consumed, 1006u);
-  EXPECT_GT(syncs_in_capture, 100u);
-  EXPECT_EQ(r.dev.counters().syncs, syncs_in_capture);
-  EXPECT_EQ(r.t.physical_syncs, syncs_in_capture);
-  EXPECT_GT(r.t.submitted.size(), 100u);
-  for (const auto& c : r.t.submitted) {
-    smmuv3::visit_command(c, [&]<class T>(const T& x) {
-      if constexpr (requires { x.vmid; }) {
-        EXPECT_EQ(x.vmid, 7);
-      }
-      if constexpr (requires { x.stream_id; }) {
-        EXPECT_TRUE(x.stream_id == 0x1008 || x.stream_id == 0x1010);
-      }
-    });
-  }
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -26,24 +25,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<unsigned char> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using vsmmu_test::read_bytes;
+using vsmmu_test::records;
 
-template <std::size_t N>
-std::vector<smmuv3::Words<N>> records(const std::vector<unsigned char>& bytes) {
-  std::vector<smmuv3::Words<N>> out;
-  for (std::size_t at = 0; at + 8 * N <= bytes.size(); at += 8 * N) out.push_back(smmuv3::load_le<N>(&bytes[at]));
-  return out;
-}
-
-std::vector<fs::path> captures() {
-  std::vector<fs::path> dirs;
-  for (const auto& e : fs::directory_iterator(VSMMU_TEST_DATA_DIR))
-    if (e.is_directory() && e.path().filename().string().rfind("linux-", 0) == 0) dirs.push_back(e.path());
-  return dirs;
-}
+std::vector<fs::path> captures() { return vsmmu_test::capture_dirs(VSMMU_TEST_DATA_DIR); }
 
 std::vector<fs::path> files_named(const fs::path& capture, const std::string& prefix) {
   std::vector<fs::path> files;
@@ -76,7 +61,7 @@ TEST(LinuxCapture, EveryCommandLinuxSentIsAccepted) {
 
   for (const fs::path& cap : captures()) {
     SCOPED_TRACE(cap.string());
-    const auto cmds = records<2>(read_file(cap / "cmdq.bin"));
+    const auto cmds = records<2>(read_bytes(cap / "cmdq.bin"));
     ASSERT_GT(cmds.size(), 100u);
     smmuv3::Words<2> out[8];
     std::size_t at = 0;
@@ -123,7 +108,7 @@ TEST(LinuxCapture, EveryStreamTableEntryLinuxWroteSanitizes) {
     std::size_t stage2_only = 0;
     std::size_t aborts = 0;
     for (const fs::path& table : files_named(cap, "strtab-l2-")) {
-      const auto stes = records<8>(read_file(table));
+      const auto stes = records<8>(read_bytes(table));
       ASSERT_FALSE(stes.empty());
       for (std::size_t sid = 0; sid < stes.size(); ++sid) {
         SCOPED_TRACE(table.string() + " STE " + std::to_string(sid));
@@ -168,7 +153,7 @@ TEST(LinuxCapture, EveryContextDescriptorLinuxWroteIsValid) {
   for (const fs::path& cap : captures()) {
     std::size_t valid = 0;
     for (const fs::path& file : files_named(cap, "cd-")) {
-      for (const auto& cd : records<8>(read_file(file))) {
+      for (const auto& cd : records<8>(read_bytes(file))) {
         const vsmmu::CdResult r = vsmmu::validate_cd(policy, cd);
         EXPECT_EQ(r.verdict, vsmmu::CdVerdict::valid) << file << ": " << (r.reason ? r.reason : "");
         valid += r.ok();
