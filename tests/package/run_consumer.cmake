@@ -17,8 +17,21 @@ if(MODE STREQUAL "find_package")
   set(extra -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
 endif()
 
+if(C_API)
+  # The C compiler of the C++ compiler's toolchain: the C program links through the C++ driver
+  # with the C compiler's runtime libraries, which must not be a second toolchain's.
+  string(REGEX REPLACE "clang\\+\\+" "clang" cc "${CXX}")
+  string(REGEX REPLACE "g\\+\\+" "gcc" cc "${cc}")
+  if(NOT cc STREQUAL CXX)
+    list(APPEND extra -DCMAKE_C_COMPILER=${cc})
+  endif()
+endif()
+
 run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/consumer -B ${WORK_DIR}/build
-    -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX}
-    -DMODE=${MODE} -DVSMMU_SOURCE_DIR=${VSMMU_SOURCE_DIR} ${extra})
+    -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX} "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}"
+    -DMODE=${MODE} -DVSMMU_SOURCE_DIR=${VSMMU_SOURCE_DIR} -DC_API=${C_API} ${extra})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
+if(C_API)
+  run(${WORK_DIR}/build/consumer_c)
+endif()
