@@ -4,9 +4,10 @@
     bench/plot.py [BENCH_JSON...]
 
 Each BENCH_JSON is Google Benchmark's JSON output; `cmake --build --preset bench --target
-run-bench` writes build/bench/bench.json (records_bench) and build/bench/bench-sanitizer.json
-(sanitizer_bench), the defaults (those that exist). One chart per subject, the part of a
-benchmark's name before its first '/': docs/performance-records.svg, docs/performance-sanitizer.svg.
+run-bench` writes build/bench/bench.json (records_bench), build/bench/bench-sanitizer.json
+(sanitizer_bench) and build/bench/bench-device.json (device_bench), the defaults (those that
+exist). One chart per subject, the part of a benchmark's name before its first '/':
+docs/performance-records.svg, docs/performance-sanitizer.svg, docs/performance-device.svg.
 One bar per benchmark: its x_memcpy counter (time per record / memcpy time per record of the same
 bytes), on a logarithmic axis. With --benchmark_repetitions the median aggregate is drawn.
 """
@@ -18,7 +19,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INPUTS = [ROOT / "build/bench/bench.json", ROOT / "build/bench/bench-sanitizer.json"]
+DEFAULT_INPUTS = [ROOT / "build/bench/bench.json", ROOT / "build/bench/bench-sanitizer.json",
+                  ROOT / "build/bench/bench-device.json"]
 
 # Per subject: the chart's title, its colour legend, and the colour of a bar by its name.
 SUBJECTS = {
@@ -32,6 +34,11 @@ SUBJECTS = {
         "orange: sanitize_command, one opcode; blue: sanitize_commands batches; green: STE, CD",
         lambda name: "#ee8866" if name.startswith("command/")
         else "#4477aa" if name.startswith("commands/") else "#228833",
+    ),
+    "device": (
+        "vsmmu device: trap path time per command / memcpy of the same bytes",
+        "blue: the Linux mix, N commands per CMDQ_PROD write; orange: 256 of one opcode",
+        lambda name: "#4477aa" if name.startswith("mix/") else "#ee8866",
     ),
 }
 

@@ -551,6 +551,15 @@ constexpr bool tlbi_range_ok(const Policy& p, const smmuv3::Words<2>& w) noexcep
          ((w[0] & (f::Num::mask | f::Scale::mask)) != 0 || (w[1] & kTtl1) != 0);
 }
 
+/// translate_sid's accepting answer, all the fast path needs: the pSID of a vSID that is in
+/// range and mapped; anything else goes to the reference path, which says why it is ignored.
+template <StreamMap M>
+[[gnu::always_inline]] constexpr StreamLookup mapped_stream(const Policy& p, const M& streams,
+                                                            std::uint32_t vsid) noexcept {
+  if (!fits_width(vsid, p.idr.idr1.sidsize)) return {};
+  return streams.lookup(vsid);
+}
+
 /// Writes one physical command.
 constexpr void put(smmuv3::Words<2>* out, std::uint64_t w0, std::uint64_t w1) noexcept {
   out[0][0] = w0;
@@ -623,8 +632,8 @@ template <StreamMap M, GuestRam R>
           cap == 0)
         break;
       const auto vsid = static_cast<std::uint32_t>(f::StreamId::get(w0));
-      const SidResult s = translate_sid(p, ctx.streams, vsid);
-      if (!s.ok) break;
+      const StreamLookup s = mapped_stream(p, ctx.streams, vsid);
+      if (!s.mapped) break;
       // SSec and Leaf 0, as the reference path writes them.
       put(out, f::StreamId::insert(static_cast<std::uint64_t>(Opcode::cfgi_ste), s.psid), 0);
       return {Kind::forwarded, {true, vsid, vsid}, {}};
@@ -633,8 +642,8 @@ template <StreamMap M, GuestRam R>
       if (!policy_forwards<Opcode::cfgi_cd>(p) || !res0_clear<smmuv3::CmdCfgiCd>(cmd) || f::Ssec::get(w0) != 0 ||
           !fits_width(f::SubstreamId::get(w0), p.idr.idr1.ssidsize) || cap == 0)
         break;
-      const SidResult s = translate_sid(p, ctx.streams, static_cast<std::uint32_t>(f::StreamId::get(w0)));
-      if (!s.ok) break;
+      const StreamLookup s = mapped_stream(p, ctx.streams, static_cast<std::uint32_t>(f::StreamId::get(w0)));
+      if (!s.mapped) break;
       put(out, f::StreamId::insert(w0, s.psid), w1);
       return {Kind::forwarded, {}, {}};
     }

@@ -40,7 +40,10 @@ concept StreamMap = requires(const M& m, std::uint32_t vsid, std::size_t i) {
   { m[i] } noexcept -> std::convertible_to<StreamMapping>;
 };
 
-/// A ready-made StreamMap for up to N streams, kept sorted by vSID (lookup is a binary search).
+/// A ready-made StreamMap for up to N streams, kept sorted by vSID. lookup is a binary search
+/// without branches on the data, in steps fixed by N (`last_not_above`): every guest command
+/// that names a StreamID (CMD_CFGI_STE, CMD_CFGI_CD, CMD_ATC_INV, ...) pays for it, and a search
+/// that branched on the vSID would mispredict whenever the guest alternates between its devices.
 /// constexpr throughout, so policies and maps can be checked at compile time.
 template <std::size_t N>
 class FixedStreamMap {
@@ -67,34 +70,51 @@ class FixedStreamMap {
 
   /// Remove the mapping of `vsid`; false if there was none.
   constexpr bool remove(std::uint32_t vsid) noexcept {
-    const std::size_t at = lower_bound(vsid);
-    if (at == count_ || entries_[at].vsid != vsid) return false;
+    if (count_ == 0) return false;
+    const std::size_t at = last_not_above(vsid);
+    if (entries_[at].vsid != vsid) return false;
     for (std::size_t i = at; i + 1 < count_; ++i) entries_[i] = entries_[i + 1];
     --count_;
     return true;
   }
 
-  constexpr StreamLookup lookup(std::uint32_t vsid) const noexcept {
-    const std::size_t at = lower_bound(vsid);
-    if (at == count_ || entries_[at].vsid != vsid) return {};
-    return {true, entries_[at].psid};
+  /// Always inlined: a few instructions per step, and g++ 12 otherwise inlines it into some of
+  /// the sanitizer's paths and calls it, with its arguments spilled, from others.
+  [[gnu::always_inline]] constexpr StreamLookup lookup(std::uint32_t vsid) const noexcept {
+    if (count_ == 0) return {};
+    const StreamMapping e = entries_[last_not_above(vsid)];
+    const bool hit = e.vsid == vsid;
+    return {hit, hit ? e.psid : 0};
   }
 
   constexpr std::size_t size() const noexcept { return count_; }
   constexpr StreamMapping operator[](std::size_t i) const noexcept { return i < count_ ? entries_[i] : StreamMapping{}; }
 
  private:
-  constexpr std::size_t lower_bound(std::uint32_t vsid) const noexcept {
-    std::size_t lo = 0;
-    std::size_t hi = count_;
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (entries_[mid].vsid < vsid)
-        lo = mid + 1;
-      else
-        hi = mid;
+  /// The largest power of two <= n - 1 (0 for n <= 1): the first step of last_not_above, so
+  /// that its steps add up to at least n - 1, the last index.
+  static constexpr std::size_t first_step(std::size_t n) noexcept {
+    std::size_t step = 1;
+    while (n > 1 && step <= (n - 1) / 2) step *= 2;
+    return n > 1 ? step : 0;
+  }
+
+  /// The index of the last entry whose vSID is <= `vsid`, or 0 if there is none (the caller
+  /// compares entries_[result] with vsid). Needs count_ >= 1. Binary lifting: each step moves
+  /// to index + step, clamped to the last entry, when that entry is still <= vsid. The steps are
+  /// the powers of two below N whatever count_ and vsid are, so the loop runs log2(N) times, a
+  /// trip count no guest can change, and each step selects with a mask rather than with
+  /// `at = cond ? k : at`, which g++ 12 turns into a branch on the comparison. No index ever
+  /// reaches count_: entries past it (a removed mapping's old slot) are never read.
+  constexpr std::size_t last_not_above(std::uint32_t vsid) const noexcept {
+    const std::size_t last = count_ - 1;
+    std::size_t at = 0;
+    for (std::size_t step = first_step(N); step != 0; step /= 2) {
+      const std::size_t k = at + step < last ? at + step : last;
+      const std::size_t take = std::size_t{0} - static_cast<std::size_t>(entries_[k].vsid <= vsid);
+      at += (k - at) & take;
     }
-    return lo;
+    return at;
   }
 
   StreamMapping entries_[N > 0 ? N : 1]{};
