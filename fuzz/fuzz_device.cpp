@@ -2175,19 +2175,7 @@ void start_input(const Case& c, const std::vector<InitialStream>& streams) {
   for (const auto& [a, n] : t.writes)
     if (t.in_ram(a, n)) std::memset(&t.ram[a - kRam], 0, n);
   r.dirty.clear();
-  t.map = vsmmu::FixedStreamMap<16>{};
-  t.installed.clear();
-  t.installs = 0;
-  t.submitted.clear();
-  t.submit_calls = 0;
-  t.physical_syncs = 0;
-  t.signals.clear();
-  t.msis.clear();
-  t.reads.clear();
-  t.writes.clear();
-  t.fail_submit = t.fail_sync = t.fail_msi = false;
-  t.read_aborts.clear();
-  t.write_aborts.clear();
+  t.forget_host();
   t.stage2 = c.stage2;
   for (const InitialStream& s : streams) (void)t.map.add(s.vsid, s.psid);
   r.c = c;

@@ -1431,19 +1431,7 @@ struct Workbench {
     for (const auto& [a, n] : t.writes)
       if (t.in_ram(a, n)) std::memset(&t.ram[a - kR], 0, n);
     dirty.clear();
-    t.map = Map{};
-    t.installed.clear();
-    t.installs = 0;
-    t.submitted.clear();
-    t.submit_calls = 0;
-    t.physical_syncs = 0;
-    t.signals.clear();
-    t.msis.clear();
-    t.reads.clear();
-    t.writes.clear();
-    t.fail_submit = t.fail_sync = t.fail_msi = false;
-    t.read_aborts.clear();
-    t.write_aborts.clear();
+    t.forget_host();
   }
 };
 
